@@ -1,0 +1,219 @@
+"""Reading YAML and JSON documents that people write by hand, safely.
+
+Profiles and framework files come from council officers and research teams, and may come from
+anyone. So the reader refuses what could hurt (aliases that expand into billions of nodes, tags
+that would build Python objects, huge or deeply nested files, duplicate keys that silently
+overwrite an answer) and remembers the line of every value so messages can point at it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from collabmap.errors import Issue
+
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "DocumentError", "format_path", "read_document"]
+
+DEFAULT_MAX_BYTES = 1_000_000
+"""Largest document accepted by default: far above any real profile or framework file."""
+
+
+class DocumentError(Exception):
+    """Raised by the reader with one issue; callers wrap it in their own error type."""
+
+    def __init__(self, issue: Issue) -> None:
+        self.issue = issue
+        super().__init__(str(issue))
+
+
+@dataclass(frozen=True)
+class Document:
+    """Parsed data plus the line on which each path starts (for messages)."""
+
+    data: Any
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def line_of(self, path: str) -> int | None:
+        """The line of ``path`` or of its nearest ancestor that has one."""
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = _parent(path)
+
+
+def format_path(parts: tuple[int | str, ...] | list[int | str]) -> str:
+    """``('activities', 0, 'name')`` → ``activities[0].name``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _parent(path: str) -> str:
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    if "." in path:
+        return path[: path.rindex(".")]
+    return ""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that also refuses aliases and duplicate keys."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise DocumentError(
+                Issue(
+                    "",
+                    "YAML aliases (*name) are not allowed: write the value out in full",
+                    event.start_mark.line + 1,
+                )
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if isinstance(key, list | dict):
+                raise DocumentError(
+                    Issue("", "a mapping key must be plain text", key_node.start_mark.line + 1)
+                )
+            if key in seen:
+                raise DocumentError(
+                    Issue(
+                        "",
+                        f"the key {key!r} appears twice in the same mapping",
+                        key_node.start_mark.line + 1,
+                    )
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _line_map(node: yaml.Node, path: str, out: dict[str, int]) -> None:
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = f"{path}.{key}" if path else key
+            out.setdefault(child, key_node.start_mark.line + 1)
+            _line_map(value_node, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _line_map(item, f"{path}[{index}]", out)
+
+
+def _parse_yaml(text: str) -> Document:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Document(None, {})
+        data = loader.construct_document(node)
+        lines: dict[str, int] = {}
+        _line_map(node, "", lines)
+        return Document(data, lines)
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
+
+
+def _reject_json_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DocumentError(Issue("", f"the key {key!r} appears twice in the same object"))
+        out[key] = value
+    return out
+
+
+def _parse_json(text: str) -> Document:
+    try:
+        data = json.loads(text, object_pairs_hook=_reject_json_duplicates)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(Issue("", f"not valid JSON: {exc.msg}", exc.lineno)) from None
+    lines: dict[str, int] = {}
+    try:  # JSON is (nearly) YAML: borrow the YAML composer just for line numbers
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _line_map(node, "", lines)
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return Document(data, lines)
+
+
+def read_document(
+    source: str | Path,
+    *,
+    text: str | bytes | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Read a YAML or JSON document from a file, or from ``text`` named ``source``.
+
+    JSON is chosen by a ``.json`` suffix or a leading ``{``; everything else is read as YAML
+    (which also accepts JSON). Raises :class:`DocumentError` with a message naming the problem.
+    """
+    name = str(source)
+    if text is None:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise DocumentError(
+                    Issue("", f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes")
+                )
+            with path.open("rb") as handle:
+                raw: bytes | str = handle.read(max_bytes + 1)
+        except FileNotFoundError:
+            raise DocumentError(Issue("", "no such file")) from None
+        except IsADirectoryError:
+            raise DocumentError(Issue("", "this is a folder, not a file")) from None
+        except PermissionError:
+            raise DocumentError(Issue("", "permission denied")) from None
+        except OSError as exc:
+            raise DocumentError(Issue("", f"cannot read the file ({exc.strerror})")) from None
+    else:
+        raw = text
+    if len(raw) > max_bytes:
+        raise DocumentError(Issue("", f"the document is over the limit of {max_bytes:,} bytes"))
+    if isinstance(raw, bytes):
+        try:
+            decoded = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(
+                Issue("", f"the file is not UTF-8 text (bad byte at offset {exc.start})")
+            ) from None
+    else:
+        decoded = raw
+    if "\x00" in decoded:
+        raise DocumentError(Issue("", "the file contains NUL bytes; it is not a text document"))
+    if not decoded.strip():
+        raise DocumentError(Issue("", "the document is empty"))
+    as_json = name.lower().endswith(".json") or decoded.lstrip().startswith("{")
+    try:
+        return _parse_json(decoded) if as_json else _parse_yaml(decoded)
+    except RecursionError:
+        raise DocumentError(Issue("", "the document is nested too deeply")) from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        problem = exc.problem or "it is not valid YAML"
+        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+            problem = (
+                "YAML tags that construct objects are not allowed "
+                f"({problem.split('tag')[-1].strip()})"
+            )
+        raise DocumentError(Issue("", f"not valid YAML: {problem}", line)) from None
+    except yaml.YAMLError as exc:
+        raise DocumentError(Issue("", f"not valid YAML: {exc}")) from None

@@ -1,0 +1,30 @@
+"""Readable names for framework ids, used in reasons (so reasons read as sentences)."""
+
+from __future__ import annotations
+
+from collabmap.framework import Framework
+
+__all__ = ["label_of"]
+
+
+def label_of(framework: Framework, group: str, value: str) -> str:
+    """The plain-English label of ``value`` in a vocabulary or concept list, lower-cased."""
+    if group == "practices":
+        items = {p.id: p.label for p in framework.practices}
+    elif group == "structures":
+        items = {s.id: s.label for s in framework.structures}
+    elif group == "activity_categories":
+        items = {a.id: a.label for a in framework.activity_categories}
+        items["co_creation"] = "co-creation"
+    elif group == "rationales":
+        items = {r.id: r.label for r in framework.rationales}
+    elif group == "accountability":
+        items = {a.id: a.label for a in framework.accountability}
+    else:
+        items = {
+            t.id: t.label for v in framework.vocabularies if v.id == group for t in v.terms
+        }
+    text = items.get(value, value.replace("_", " "))
+    if len(text) > 1 and text[1].isupper():  # an acronym such as "IAP2" keeps its case
+        return text
+    return text[:1].lower() + text[1:]

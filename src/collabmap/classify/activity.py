@@ -1,0 +1,183 @@
+"""What kind of activity each one is, and whether its name claims more than it is.
+
+The deciding questions are the framework's: in which phases do public professionals and
+citizens work together (co-creation in that phase); do citizens act without professionals
+(self-help as individuals, self-organization as groups or after a transfer of assets or
+money); or are they only asked their views (consultation). The categories' rules, their order
+and the role sets all come from the framework file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from collabmap.classify._labels import label_of
+from collabmap.classify._results import ActivityResult
+from collabmap.errors import InvalidFramework, Issue
+from collabmap.framework import ActivityCategory, ActivityRule, Framework
+from collabmap.profile import Activity
+from collabmap.profile._validate import claimed_category
+
+__all__ = ["ActivityFacts", "activity_facts", "classify_activity"]
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityFacts:
+    """The answers to the framework's deciding questions, derived from one activity."""
+
+    joint_phases: list[str]
+    alone_phases: list[str]
+    consulted_phases: list[str]
+    citizens_only_consulted: bool
+
+    @property
+    def citizens_act_alone(self) -> bool:
+        return bool(self.alone_phases)
+
+
+def activity_facts(activity: Activity, framework: Framework) -> ActivityFacts:
+    """Derive joint, alone and consulted phases in the framework's phase order."""
+    settings = framework.classification
+    order = [t.id for v in framework.vocabularies if v.id == "phases" for t in v.terms]
+    joint, alone, consulted = [], [], []
+    for phase in sorted(activity.phases, key=lambda p: order.index(p) if p in order else 99):
+        part = activity.phases[phase]
+        citizens_active = part.citizens in settings.active_citizen_roles
+        if part.citizens in settings.joint_roles_citizens and (
+            part.professionals in settings.joint_roles_professionals
+        ):
+            joint.append(phase)
+        elif citizens_active:
+            alone.append(phase)
+        elif part.citizens in settings.consulted_roles:
+            consulted.append(phase)
+    taking_part = [p for p in activity.phases.values() if p.citizens != "none"]
+    only_consulted = bool(taking_part) and all(
+        p.citizens in settings.consulted_roles for p in taking_part
+    )
+    return ActivityFacts(joint, alone, consulted, only_consulted)
+
+
+def _rule_holds(rule: ActivityRule, facts: ActivityFacts, activity: Activity) -> bool:
+    checks: list[bool] = []
+    if rule.joint_phase is not None:
+        checks.append(rule.joint_phase in facts.joint_phases)
+    if rule.no_joint_phase is not None:
+        checks.append((not facts.joint_phases) == rule.no_joint_phase)
+    if rule.citizens_act_alone is not None:
+        checks.append(facts.citizens_act_alone == rule.citizens_act_alone)
+    if rule.citizens_only_consulted is not None:
+        checks.append(facts.citizens_only_consulted == rule.citizens_only_consulted)
+    if rule.level_any_of is not None:
+        checks.append(activity.level in rule.level_any_of)
+    if rule.participants_any_of is not None:
+        checks.append(any(p in rule.participants_any_of for p in activity.participants))
+    if rule.transfers_any_of is not None:
+        checks.append(any(t in rule.transfers_any_of for t in activity.transfers))
+    return bool(checks) and all(checks)
+
+
+def _describe_rule(rule: ActivityRule, fw: Framework) -> str:
+    parts: list[str] = []
+    if rule.joint_phase:
+        parts.append(f"professionals and citizens work together in {rule.joint_phase}")
+    if rule.no_joint_phase:
+        parts.append("no phase of joint work")
+    if rule.citizens_act_alone:
+        parts.append("citizens act without professionals working alongside")
+    if rule.citizens_only_consulted:
+        parts.append("citizens only give their views")
+    if rule.level_any_of:
+        parts.append("level " + " or ".join(label_of(fw, "levels", v) for v in rule.level_any_of))
+    if rule.participants_any_of:
+        parts.append("participants include " + " or ".join(
+            label_of(fw, "participants", v) for v in rule.participants_any_of))
+    if rule.transfers_any_of:
+        parts.append(" or ".join(label_of(fw, "transfers", v) for v in rule.transfers_any_of)
+                     + " pass to them")
+    return "; ".join(parts)
+
+
+def _match(activity: Activity, facts: ActivityFacts, fw: Framework) -> tuple[ActivityCategory, ActivityRule]:
+    for category in sorted(fw.activity_categories, key=lambda c: c.priority):
+        for rule in category.rules:
+            if _rule_holds(rule, facts, activity):
+                return category, rule
+    raise InvalidFramework(
+        f"framework {fw.id} {fw.version}",
+        [Issue("activity_categories",
+               f"no category's rule fits the activity {activity.name!r}; add a rule that covers it")],
+    )
+
+
+def classify_activity(activity: Activity, framework: Framework) -> ActivityResult:
+    """Place one activity in a category by the framework's rules, with reasons."""
+    fw = framework
+    facts = activity_facts(activity, fw)
+    category, rule = _match(activity, facts, fw)
+    reasons: list[str] = []
+    for phase, part in activity.phases.items():
+        if part.citizens == "none" and part.professionals == "none":
+            continue
+        reasons.append(
+            f"In {label_of(fw, 'phases', phase)}, public professionals: "
+            f"{label_of(fw, 'professional_roles', part.professionals)}; citizens: "
+            f"{label_of(fw, 'citizen_roles', part.citizens)}."
+        )
+    if facts.joint_phases:
+        reasons.append("Joint work in " + ", ".join(facts.joint_phases) + " is co-creation.")
+    if facts.alone_phases:
+        reasons.append(
+            "Citizens act without public professionals working alongside them in "
+            + ", ".join(facts.alone_phases) + "."
+        )
+    if activity.level:
+        reasons.append(f"Level of participation: {label_of(fw, 'levels', activity.level)}.")
+    if activity.transfers:
+        to = activity.transfer_to or activity.participants
+        what = " and ".join(label_of(fw, "transfers", t) for t in activity.transfers)
+        verb = "pass" if len(activity.transfers) > 1 else "passes"
+        whom = ", ".join(label_of(fw, "actors", r) for r in to) or "non-governmental actors"
+        reasons.append(f"{what[:1].upper()}{what[1:]} {verb} to {whom}.")
+    if activity.decision_power:
+        reasons.append(f"Decision power: {label_of(fw, 'actors', activity.decision_power)}.")
+    reasons.append(f"Rule for {label_of(fw, 'activity_categories', category.id)}: "
+                   f"{_describe_rule(rule, fw)}.")
+
+    claimed = activity.claimed or claimed_category(activity.called, fw)
+    claimed_family = None
+    if claimed == "co_creation":
+        claimed_family = "co_creation"
+    elif claimed is not None:
+        claimed_family = next(
+            (c.family for c in fw.activity_categories if c.id == claimed), None
+        )
+    mismatch = claimed_family == "co_creation" and category.family == "not_co_creation"
+    said = f"'{activity.called}'" if activity.called else label_of(fw, "activity_categories", claimed or "")
+    if mismatch:
+        reasons.append(
+            f"Rhetoric mismatch: called {said}, which claims "
+            f"{label_of(fw, 'activity_categories', claimed or '')}, but by the framework's rules it is "
+            f"{label_of(fw, 'activity_categories', category.id)}."
+        )
+    elif claimed and claimed != "co_creation" and claimed != category.id:
+        reasons.append(
+            f"Called {said}, but the joint work is "
+            f"{label_of(fw, 'activity_categories', category.id)} rather than "
+            f"{label_of(fw, 'activity_categories', claimed)}."
+        )
+    iap2 = category.iap2
+    power_level = fw.classification.iap2_by_decision_power.get(activity.decision_power or "")
+    if category.family == "co_creation" and power_level is not None:
+        iap2 = power_level
+    return ActivityResult(
+        name=activity.name,
+        category=category.id,
+        family=category.family,
+        claimed=claimed,
+        rhetoric_mismatch=mismatch,
+        reasons=reasons,
+        joint_phases=facts.joint_phases,
+        iap2_level=iap2,
+        called=activity.called,
+    )

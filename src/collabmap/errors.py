@@ -1,0 +1,101 @@
+"""The one error hierarchy of collabmap.
+
+The library raises; the command line and (later) the web application only translate these
+errors into one clear line and an exit code or status. Every error says which input it is about.
+
+::
+
+    CollabmapError                 anything collabmap refuses to do
+     └─ InvalidInput               the input is wrong; nothing was changed (CLI exit code 2)
+         ├─ InvalidDocument        a file or document breaks its format or schema; carries issues
+         │   ├─ InvalidFramework   a framework file
+         │   └─ InvalidProfile     a partnership profile
+         └─ UnknownName            a name (example, label, vocabulary value) that does not exist
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "CollabmapError",
+    "InvalidDocument",
+    "InvalidFramework",
+    "InvalidInput",
+    "InvalidProfile",
+    "Issue",
+    "UnknownName",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in a document: where it is and what is wrong.
+
+    ``path`` uses the notation people read in their own file, e.g.
+    ``activities[0].phases.design.citizens``; an empty path means the whole document.
+    ``line`` is 1-based and known when the document came from YAML or JSON text.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "(document)"
+        if self.line is not None:
+            where = f"line {self.line}, {where}"
+        return f"{where}: {self.message}"
+
+
+class CollabmapError(Exception):
+    """Base class: anything collabmap refuses to do, with a message fit for a user."""
+
+
+class InvalidInput(CollabmapError):
+    """The input is wrong and nothing was changed."""
+
+
+class InvalidDocument(InvalidInput):
+    """A document (file or in-memory data) does not follow its format.
+
+    ``source`` names the document (usually a file path) and ``issues`` lists every problem,
+    so a user can fix them all in one pass rather than one per run.
+    """
+
+    kind = "document"
+
+    def __init__(self, source: str, issues: list[Issue]) -> None:
+        self.source = source
+        self.issues = list(issues)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if len(self.issues) == 1:
+            return f"{self.source} is not a valid {self.kind}: {self.issues[0]}"
+        lines = [f"{self.source} is not a valid {self.kind} ({len(self.issues)} problems):"]
+        lines.extend(f"  - {issue}" for issue in self.issues)
+        return "\n".join(lines)
+
+
+class InvalidFramework(InvalidDocument):
+    """A framework file that cannot be used."""
+
+    kind = "framework"
+
+
+class InvalidProfile(InvalidDocument):
+    """A partnership profile that cannot be classified."""
+
+    kind = "partnership profile"
+
+
+class UnknownName(InvalidInput):
+    """A name that collabmap does not know, with the names it does know."""
+
+    def __init__(self, what: str, name: str, known: list[str]) -> None:
+        self.what = what
+        self.name = name
+        self.known = list(known)
+        choices = ", ".join(known) if known else "none"
+        super().__init__(f"unknown {what} {name!r}; known: {choices}")
