@@ -71,9 +71,9 @@ def _parent(path: str) -> str:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that also refuses aliases and duplicate keys."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise DocumentError(
                 Issue(
                     "",
@@ -81,12 +81,12 @@ class _StrictLoader(yaml.SafeLoader):
                     event.start_mark.line + 1,
                 )
             )
-        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if isinstance(key, list | dict):
                 raise DocumentError(
                     Issue("", "a mapping key must be plain text", key_node.start_mark.line + 1)
@@ -127,7 +127,7 @@ def _parse_yaml(text: str) -> Document:
         _line_map(node, "", lines)
         return Document(data, lines)
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
 
 
 def _reject_json_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -21,9 +21,7 @@ def label_of(framework: Framework, group: str, value: str) -> str:
     elif group == "accountability":
         items = {a.id: a.label for a in framework.accountability}
     else:
-        items = {
-            t.id: t.label for v in framework.vocabularies if v.id == group for t in v.terms
-        }
+        items = {t.id: t.label for v in framework.vocabularies if v.id == group for t in v.terms}
     text = items.get(value, value.replace("_", " "))
     if len(text) > 1 and text[1].isupper():  # an acronym such as "IAP2" keeps its case
         return text

@@ -50,7 +50,8 @@ def accountability_flags(
                 continue
             mechanism = next(
                 (
-                    m for m in profile.accountability
+                    m
+                    for m in profile.accountability
                     if question.id in m.covers
                     and (not m.applies_to or activity.name in m.applies_to)
                 ),

@@ -90,23 +90,34 @@ def _describe_rule(rule: ActivityRule, fw: Framework) -> str:
     if rule.level_any_of:
         parts.append("level " + " or ".join(label_of(fw, "levels", v) for v in rule.level_any_of))
     if rule.participants_any_of:
-        parts.append("participants include " + " or ".join(
-            label_of(fw, "participants", v) for v in rule.participants_any_of))
+        parts.append(
+            "participants include "
+            + " or ".join(label_of(fw, "participants", v) for v in rule.participants_any_of)
+        )
     if rule.transfers_any_of:
-        parts.append(" or ".join(label_of(fw, "transfers", v) for v in rule.transfers_any_of)
-                     + " pass to them")
+        parts.append(
+            " or ".join(label_of(fw, "transfers", v) for v in rule.transfers_any_of)
+            + " pass to them"
+        )
     return "; ".join(parts)
 
 
-def _match(activity: Activity, facts: ActivityFacts, fw: Framework) -> tuple[ActivityCategory, ActivityRule]:
+def _match(
+    activity: Activity, facts: ActivityFacts, fw: Framework
+) -> tuple[ActivityCategory, ActivityRule]:
     for category in sorted(fw.activity_categories, key=lambda c: c.priority):
         for rule in category.rules:
             if _rule_holds(rule, facts, activity):
                 return category, rule
     raise InvalidFramework(
         f"framework {fw.id} {fw.version}",
-        [Issue("activity_categories",
-               f"no category's rule fits the activity {activity.name!r}; add a rule that covers it")],
+        [
+            Issue(
+                "activity_categories",
+                f"no category's rule fits the activity {activity.name!r}; "
+                "add a rule that covers it",
+            )
+        ],
     )
 
 
@@ -129,7 +140,8 @@ def classify_activity(activity: Activity, framework: Framework) -> ActivityResul
     if facts.alone_phases:
         reasons.append(
             "Citizens act without public professionals working alongside them in "
-            + ", ".join(facts.alone_phases) + "."
+            + ", ".join(facts.alone_phases)
+            + "."
         )
     if activity.level:
         reasons.append(f"Level of participation: {label_of(fw, 'levels', activity.level)}.")
@@ -141,24 +153,27 @@ def classify_activity(activity: Activity, framework: Framework) -> ActivityResul
         reasons.append(f"{what[:1].upper()}{what[1:]} {verb} to {whom}.")
     if activity.decision_power:
         reasons.append(f"Decision power: {label_of(fw, 'actors', activity.decision_power)}.")
-    reasons.append(f"Rule for {label_of(fw, 'activity_categories', category.id)}: "
-                   f"{_describe_rule(rule, fw)}.")
+    reasons.append(
+        f"Rule for {label_of(fw, 'activity_categories', category.id)}: {_describe_rule(rule, fw)}."
+    )
 
     claimed = activity.claimed or claimed_category(activity.called, fw)
     claimed_family = None
     if claimed == "co_creation":
         claimed_family = "co_creation"
     elif claimed is not None:
-        claimed_family = next(
-            (c.family for c in fw.activity_categories if c.id == claimed), None
-        )
+        claimed_family = next((c.family for c in fw.activity_categories if c.id == claimed), None)
     mismatch = claimed_family == "co_creation" and category.family == "not_co_creation"
-    said = f"'{activity.called}'" if activity.called else label_of(fw, "activity_categories", claimed or "")
+    said = (
+        f"'{activity.called}'"
+        if activity.called
+        else label_of(fw, "activity_categories", claimed or "")
+    )
     if mismatch:
         reasons.append(
             f"Rhetoric mismatch: called {said}, which claims "
-            f"{label_of(fw, 'activity_categories', claimed or '')}, but by the framework's rules it is "
-            f"{label_of(fw, 'activity_categories', category.id)}."
+            f"{label_of(fw, 'activity_categories', claimed or '')}, but by the framework's "
+            f"rules it is {label_of(fw, 'activity_categories', category.id)}."
         )
     elif claimed and claimed != "co_creation" and claimed != category.id:
         reasons.append(

@@ -30,14 +30,13 @@ _ANSWER_LABELS = {
 def answers_of(profile: Profile) -> dict[str, list[str]]:
     """The profile's answers to the structural questions, as lists of values by answer."""
     lead = profile.lead
-    answers = {
+    return {
         "lead_sector": [lead.sector] if lead and lead.sector else [],
         "lead_size": [lead.size] if lead and lead.size else [],
         "lead_role": [profile.lead_role] if profile.lead_role else [],
         "scope": [profile.scope] if profile.scope else [],
         "practice": list(profile.practices),
     }
-    return answers
 
 
 def classify_structure(profile: Profile, framework: Framework) -> StructureResult:
@@ -56,8 +55,9 @@ def classify_structure(profile: Profile, framework: Framework) -> StructureResul
                 if value in signal.any_of:
                     met += signal.weight
                     matched.append(
-                        StructureSignal(signal.answer, value, structure.id, signal.weight,
-                                        signal.because)
+                        StructureSignal(
+                            signal.answer, value, structure.id, signal.weight, signal.because
+                        )
                     )
                     break
         scores[structure.id] = round(min(max(met / possible, 0.0), 1.0), 3) if possible else 0.0
@@ -67,7 +67,7 @@ def classify_structure(profile: Profile, framework: Framework) -> StructureResul
     runner = ranked[1] if len(ranked) > 1 else None
     scores["other"] = round(1.0 - best_fit, 3)
 
-    missing = [key for key in settings.key_answers if not answers[key]]
+    missing: list[str] = [key for key in settings.key_answers if not answers[key]]
     answered = len(settings.key_answers) - len(missing)
     if answered < settings.min_key_answers:
         label = INSUFFICIENT
@@ -118,7 +118,10 @@ def _reasons(
     answers: dict[str, list[str]],
 ) -> list[str]:
     reasons: list[str] = []
-    name = lambda s: label_of(fw, "structures", s)  # noqa: E731 - local shorthand
+
+    def name(structure: str) -> str:
+        return label_of(fw, "structures", structure)
+
     if label == INSUFFICIENT:
         need = ", ".join(_ANSWER_LABELS[m][0] for m in missing)
         reasons.append(
@@ -146,16 +149,16 @@ def _reasons(
             what, vocab = _ANSWER_LABELS[answer]
             towards = [f"{name(m.structure)} (+{m.weight:g})" for m in hits if m.weight > 0]
             against = [f"{name(m.structure)} ({m.weight:g})" for m in hits if m.weight < 0]
-            text = f"{what[:1].upper()}{what[1:]} is {label_of(fw, vocab, value)}"
-            if answer == "practice":
-                text = f"Practice: {label_of(fw, vocab, value)}"
+            subject = "Practice" if answer == "practice" else what[:1].upper() + what[1:]
             parts = []
             if towards:
                 parts.append("points to " + ", ".join(towards))
             if against:
                 parts.append("counts against " + ", ".join(against))
             because = next((m.because for m in hits if m.weight > 0), hits[0].because)
-            reasons.append(f"{text}: {'; '.join(parts)} — {because}.")
+            reasons.append(
+                f"{subject}: {label_of(fw, vocab, value)} — {'; '.join(parts)} ({because})."
+            )
     for key in missing:
         if label != INSUFFICIENT:
             reasons.append(f"Not answered: {_ANSWER_LABELS[key][0]}; the result is less certain.")

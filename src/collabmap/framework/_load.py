@@ -154,7 +154,7 @@ def _duplicates(ids: Iterable[str]) -> list[str]:
     return dupes
 
 
-def _semantic_problems(fw: Framework) -> list[tuple[str, str]]:  # noqa: C901 - one checklist
+def _semantic_problems(fw: Framework) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
 
     def check_ids(path: str, ids: list[str]) -> None:
@@ -196,9 +196,18 @@ def _semantic_problems(fw: Framework) -> list[tuple[str, str]]:  # noqa: C901 - 
             if mapping is not None:
                 path = f"vocabularies[{index}].terms[{t_index}].maps_to.cgr_type.target"
                 check_in(path, mapping.target, cgr, "collaborative governance regime type")
-    for group_name in ("dimensions", "practices", "structures", "rationales",
-                       "activity_categories", "accountability", "reflective_questions",
-                       "iap2_levels", "governance_modes", "cgr_types"):
+    for group_name in (
+        "dimensions",
+        "practices",
+        "structures",
+        "rationales",
+        "activity_categories",
+        "accountability",
+        "reflective_questions",
+        "iap2_levels",
+        "governance_modes",
+        "cgr_types",
+    ):
         for index, item in enumerate(getattr(fw, group_name)):
             check_sources(f"{group_name}[{index}]", item.sources)
     for index, dim in enumerate(fw.dimensions):
@@ -212,11 +221,18 @@ def _semantic_problems(fw: Framework) -> list[tuple[str, str]]:  # noqa: C901 - 
         if structure.id != "other" and not any(s.weight > 0 for s in structure.signals):
             problems.append((f"{base}.signals", "needs at least one signal with positive weight"))
         if structure.governance_mode is not None:
-            check_in(f"{base}.governance_mode.target", structure.governance_mode.target,
-                     modes, "governance mode")
+            check_in(
+                f"{base}.governance_mode.target",
+                structure.governance_mode.target,
+                modes,
+                "governance mode",
+            )
         for s_index, signal in enumerate(structure.signals):
-            allowed = (practices if signal.answer == "practice"
-                       else vocab.get(_SIGNAL_VOCABULARY[signal.answer], set()))
+            allowed = (
+                practices
+                if signal.answer == "practice"
+                else vocab.get(_SIGNAL_VOCABULARY[signal.answer], set())
+            )
             for v_index, value in enumerate(signal.any_of):
                 what = "practice" if signal.answer == "practice" else f"{signal.answer} value"
                 check_in(f"{base}.signals[{s_index}].any_of[{v_index}]", value, allowed, what)
@@ -240,14 +256,24 @@ def _semantic_problems(fw: Framework) -> list[tuple[str, str]]:  # noqa: C901 - 
             if not given:
                 problems.append((f"{base}.rules[{r_index}]", "a rule needs at least one condition"))
             for key, vocab_name in rule_vocab.items():
-                value = given.get(key)
-                values = value if isinstance(value, list) else [value] if value else []
+                given_value = given.get(key)
+                values: list[str] = (
+                    given_value
+                    if isinstance(given_value, list)
+                    else [given_value]
+                    if given_value
+                    else []
+                )
                 for value_item in values:
-                    check_in(f"{base}.rules[{r_index}].{key}", value_item,
-                             vocab.get(vocab_name, set()), vocab_name.rstrip("s") + " value")
+                    check_in(
+                        f"{base}.rules[{r_index}].{key}",
+                        value_item,
+                        vocab.get(vocab_name, set()),
+                        vocab_name.rstrip("s") + " value",
+                    )
     claimable = {"co_creation"} | {a.id for a in fw.activity_categories}
-    for index, term in enumerate(fw.rhetoric):
-        check_in(f"rhetoric[{index}].claims", term.claims, claimable, "activity category")
+    for index, rhetoric in enumerate(fw.rhetoric):
+        check_in(f"rhetoric[{index}].claims", rhetoric.claims, claimable, "activity category")
 
     settings = fw.classification
     role_checks = [
@@ -258,13 +284,22 @@ def _semantic_problems(fw: Framework) -> list[tuple[str, str]]:  # noqa: C901 - 
     ]
     for key, values, vocab_name in role_checks:
         for v_index, value in enumerate(values):
-            check_in(f"classification.{key}[{v_index}]", value, vocab.get(vocab_name, set()),
-                     vocab_name.rstrip("s").replace("_", " "))
+            check_in(
+                f"classification.{key}[{v_index}]",
+                value,
+                vocab.get(vocab_name, set()),
+                vocab_name.rstrip("s").replace("_", " "),
+            )
     for power, level in settings.iap2_by_decision_power.items():
-        check_in(f"classification.iap2_by_decision_power.{power}", power,
-                 vocab.get("actors", set()), "actor")
+        check_in(
+            f"classification.iap2_by_decision_power.{power}",
+            power,
+            vocab.get("actors", set()),
+            "actor",
+        )
         check_in(f"classification.iap2_by_decision_power.{power}", level, iap2, "IAP2 level")
     if settings.min_key_answers > len(settings.key_answers):
-        problems.append(("classification.min_key_answers",
-                         "cannot be more than the number of key_answers"))
+        problems.append(
+            ("classification.min_key_answers", "cannot be more than the number of key_answers")
+        )
     return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 __all__ = [
     "AccountabilityMechanism",
@@ -22,10 +23,8 @@ __all__ = [
     "StatedRationale",
 ]
 
-PROFILE_FORMAT = 1
 
-
-def _vocab(name: str, description: str) -> dict[str, object]:
+def _vocab(name: str, description: str) -> JsonDict:
     """Field metadata: which framework vocabulary supplies the allowed values."""
     return {"x-vocabulary": name, "description": description}
 
@@ -175,12 +174,13 @@ class Profile(_Strict):
     """One partnership, described well enough to classify and to check against its sources."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, title="collabmap partnership profile"
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        title="collabmap partnership profile",
     )
 
-    collabmap_profile: Literal[1] = Field(
-        default=PROFILE_FORMAT, description="version of the profile format"
-    )
+    collabmap_profile: Literal[1] = Field(default=1, description="version of the profile format")
     name: str = Field(min_length=1, max_length=300)
     place: str | None = Field(default=None, max_length=300)
     summary: str | None = Field(default=None, max_length=10_000)

@@ -103,7 +103,7 @@ def _format_loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _semantic_problems(profile: Profile, fw: Framework) -> list[tuple[str, str]]:  # noqa: C901
+def _semantic_problems(profile: Profile, fw: Framework) -> list[tuple[str, str]]:
     allowed = allowed_values(fw)
     problems: list[tuple[str, str]] = []
 
@@ -128,10 +128,12 @@ def _semantic_problems(profile: Profile, fw: Framework) -> list[tuple[str, str]]
         for index, ref in enumerate(fact.sources):
             if ref not in source_ids:
                 known = ", ".join(source_ids) or "none are listed"
-                problems.append((
-                    f"{path}.sources[{index}]",
-                    f"{ref!r} is not the id of an entry in the profile's sources ({known})",
-                ))
+                problems.append(
+                    (
+                        f"{path}.sources[{index}]",
+                        f"{ref!r} is not the id of an entry in the profile's sources ({known})",
+                    )
+                )
 
     if profile.lead is not None:
         check("lead.sector", profile.lead.sector, "sectors")
@@ -157,7 +159,9 @@ def _semantic_problems(profile: Profile, fw: Framework) -> list[tuple[str, str]]
     for index, activity in enumerate(profile.activities):
         base = f"activities[{index}]"
         if names.index(activity.name) != index:
-            problems.append((f"{base}.name", f"another activity is already named {activity.name!r}"))
+            problems.append(
+                (f"{base}.name", f"another activity is already named {activity.name!r}")
+            )
         check(f"{base}.claimed", activity.claimed, "claimable")
         check(f"{base}.initiated_by", activity.initiated_by, "actors")
         check_all(f"{base}.participants", activity.participants, "participants")
@@ -171,41 +175,53 @@ def _semantic_problems(profile: Profile, fw: Framework) -> list[tuple[str, str]]
             check(f"{base}.phases.{phase}.professionals", part.professionals, "professional_roles")
             check(f"{base}.phases.{phase}.citizens", part.citizens, "citizen_roles")
         if not activity.phases or all(p.citizens == "none" for p in activity.phases.values()):
-            problems.append((
-                f"{base}.phases",
-                "say what citizens or community groups do in at least one phase "
-                f"({', '.join(allowed['phases'])}); activities describe work with the public",
-            ))
+            problems.append(
+                (
+                    f"{base}.phases",
+                    "say what citizens or community groups do in at least one phase "
+                    f"({', '.join(allowed['phases'])}); activities describe work with the public",
+                )
+            )
         if activity.level is None and not activity.participants:
-            problems.append((
-                f"{base}.level",
-                f"give the level ({', '.join(allowed['levels'])}) or the participants, "
-                "so that individual and community action can be told apart",
-            ))
+            problems.append(
+                (
+                    f"{base}.level",
+                    f"give the level ({', '.join(allowed['levels'])}) or the participants, "
+                    "so that individual and community action can be told apart",
+                )
+            )
         citizens_active = set(fw.classification.active_citizen_roles)
         alongside = any(
             p.professionals in prof_active and p.citizens in citizens_active
             for p in activity.phases.values()
         )
         if activity.professionals_involved is False and alongside:
-            problems.append((
-                f"{base}.professionals_involved",
-                "false, but a phase shows public professionals active alongside active citizens",
-            ))
+            problems.append(
+                (
+                    f"{base}.professionals_involved",
+                    "false, but a phase shows public professionals active alongside "
+                    "active citizens",
+                )
+            )
         if activity.professionals_involved is True and activity.phases and not alongside:
-            problems.append((
-                f"{base}.professionals_involved",
-                "true, but no phase shows public professionals active where citizens are active",
-            ))
+            problems.append(
+                (
+                    f"{base}.professionals_involved",
+                    "true, but no phase shows public professionals active where "
+                    "citizens are active",
+                )
+            )
 
     for index, mechanism in enumerate(profile.accountability):
         base = f"accountability[{index}]"
         check_all(f"{base}.covers", mechanism.covers, "accountability")
         for a_index, name in enumerate(mechanism.applies_to):
             if name not in names:
-                problems.append((
-                    f"{base}.applies_to[{a_index}]",
-                    f"no activity is named {name!r}; activities: {', '.join(names) or 'none'}",
-                ))
+                problems.append(
+                    (
+                        f"{base}.applies_to[{a_index}]",
+                        f"no activity is named {name!r}; activities: {', '.join(names) or 'none'}",
+                    )
+                )
         check_fact(base, mechanism)
     return problems

@@ -43,7 +43,9 @@ def framework_markdown(framework: Framework) -> str:
     out += ["## Dimensions of collaborative structure", ""]
     vocab = {v.id: v for v in fw.vocabularies}
     for dim in fw.dimensions:
-        values = [f"- `{t.id}` — **{t.label}**: {t.definition}" for t in vocab[dim.vocabulary].terms]
+        values = [
+            f"- `{t.id}` — **{t.label}**: {t.definition}" for t in vocab[dim.vocabulary].terms
+        ]
         out += _concept(dim, [*values, ""])
 
     out += ["## Collaborative structures", ""]
@@ -77,7 +79,9 @@ def framework_markdown(framework: Framework) -> str:
     for category in sorted(fw.activity_categories, key=lambda c: c.priority):
         rules = []
         for rule in category.rules:
-            conditions = ", ".join(f"{k} = {v}" for k, v in rule.model_dump(exclude_none=True).items())
+            conditions = ", ".join(
+                f"{k} = {v}" for k, v in rule.model_dump(exclude_none=True).items()
+            )
             rules.append(f"- rule: {conditions}")
         extra = [
             f"Family: **{category.family.replace('_', ' ')}**; IAP2 level: `{category.iap2}`; "
@@ -95,8 +99,12 @@ def framework_markdown(framework: Framework) -> str:
 
     out += ["## Democratic accountability", ""]
     for question in fw.accountability:
-        extra = [f"**Question:** {question.question}", "",
-                 f"Raised when: {', '.join(question.raised_when)}.", ""]
+        extra = [
+            f"**Question:** {question.question}",
+            "",
+            f"Raised when: {', '.join(question.raised_when)}.",
+            "",
+        ]
         out += _concept(question, extra)
 
     if fw.reflective_questions:
@@ -104,9 +112,11 @@ def framework_markdown(framework: Framework) -> str:
         out += [f"- {q.question}" for q in fw.reflective_questions]
         out.append("")
 
-    for title, concepts in (("IAP2 spectrum", fw.iap2_levels),
-                            ("Provan & Kenis governance modes", fw.governance_modes),
-                            ("Collaborative governance regime types", fw.cgr_types)):
+    for title, concepts in (
+        ("IAP2 spectrum", fw.iap2_levels),
+        ("Provan & Kenis governance modes", fw.governance_modes),
+        ("Collaborative governance regime types", fw.cgr_types),
+    ):
         out += [f"## {title}", ""]
         for concept in concepts:
             out += _concept(concept)
@@ -118,13 +128,17 @@ def framework_markdown(framework: Framework) -> str:
         out.append("")
 
     settings = fw.classification
-    out += ["## Classification settings", "",
-            f"- minimum fit for a structure: {settings.min_fit}",
-            f"- hybrid when the runner-up is within {settings.hybrid_margin} of the best fit",
-            f"- key answers: {', '.join(settings.key_answers)} "
-            f"(at least {settings.min_key_answers} needed)",
-            f"- a rationale is justified by a mechanism of at least "
-            f"{settings.min_mechanism_words} words", ""]
+    out += [
+        "## Classification settings",
+        "",
+        f"- minimum fit for a structure: {settings.min_fit}",
+        f"- hybrid when the runner-up is within {settings.hybrid_margin} of the best fit",
+        f"- key answers: {', '.join(settings.key_answers)} "
+        f"(at least {settings.min_key_answers} needed)",
+        f"- a rationale is justified by a mechanism of at least "
+        f"{settings.min_mechanism_words} words",
+        "",
+    ]
 
     out += ["## Sources", ""]
     for ref in fw.sources:

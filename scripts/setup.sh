@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up collabmap in ./.venv (idempotent). Usage: scripts/setup.sh [test]
+# With "test", the test tools (pytest, ruff, mypy …) are installed too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+    echo "collabmap needs Python 3.11 or newer; found: $("$python" --version 2>&1)" >&2
+    exit 2
+fi
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+extras=""
+if [ "${1:-}" = "test" ]; then
+    extras="[test]"
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"

@@ -1,0 +1,7 @@
+"""``python -m collabmap`` runs the command line."""
+
+import sys
+
+from collabmap.cli import main
+
+sys.exit(main())
