@@ -18,7 +18,7 @@ import yaml
 
 from collabmap.errors import Issue
 
-__all__ = ["DEFAULT_MAX_BYTES", "Document", "DocumentError", "format_path", "read_document"]
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "DocumentError", "read_document"]
 
 DEFAULT_MAX_BYTES = 1_000_000
 """Largest document accepted by default: far above any real profile or framework file."""
@@ -47,17 +47,6 @@ class Document:
             if not path:
                 return None
             path = _parent(path)
-
-
-def format_path(parts: tuple[int | str, ...] | list[int | str]) -> str:
-    """``('activities', 0, 'name')`` → ``activities[0].name``."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def _parent(path: str) -> str:
@@ -162,8 +151,9 @@ def read_document(
 ) -> Document:
     """Read a YAML or JSON document from a file, or from ``text`` named ``source``.
 
-    JSON is chosen by a ``.json`` suffix or a leading ``{``; everything else is read as YAML
-    (which also accepts JSON). Raises :class:`DocumentError` with a message naming the problem.
+    JSON is chosen by a ``.json`` suffix, or a leading ``{`` in a document with neither a
+    ``.yaml`` nor a ``.yml`` suffix; everything else is read as YAML. Raises
+    :class:`DocumentError` with a message naming the problem.
     """
     name = str(source)
     if text is None:
@@ -201,7 +191,10 @@ def read_document(
         raise DocumentError(Issue("", "the file contains NUL bytes; it is not a text document"))
     if not decoded.strip():
         raise DocumentError(Issue("", "the document is empty"))
-    as_json = name.lower().endswith(".json") or decoded.lstrip().startswith("{")
+    suffix = Path(name).suffix.lower()
+    as_json = suffix == ".json" or (
+        suffix not in {".yaml", ".yml"} and decoded.lstrip().startswith("{")
+    )
     try:
         return _parse_json(decoded) if as_json else _parse_yaml(decoded)
     except RecursionError:

@@ -16,7 +16,12 @@ from collabmap.classify import classify
 from collabmap.cli._render import print_classification, print_examples_table, print_framework
 from collabmap.errors import InvalidInput
 from collabmap.examples import example_names, load_example
-from collabmap.framework import Framework, default_framework, load_framework
+from collabmap.framework import (
+    Framework,
+    default_framework,
+    framework_json_schema,
+    load_framework,
+)
 from collabmap.profile import load_profile, profile_json_schema, profile_template
 from collabmap.report import framework_markdown
 
@@ -136,7 +141,7 @@ def framework_validate(
 @framework_app.command("schema")
 def framework_schema(output: OutputOption = None) -> None:
     """Print the JSON Schema of the framework file format."""
-    _write(_json(Framework.model_json_schema()), output)
+    _write(_json(framework_json_schema()), output)
 
 
 @profile_app.command("new")

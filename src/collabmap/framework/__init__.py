@@ -26,6 +26,7 @@ from collabmap.framework._model import (
     Term,
     Vocabulary,
 )
+from collabmap.framework._schema import framework_json_schema
 
 __all__ = [
     "REQUIRED_VOCABULARIES",
@@ -44,6 +45,7 @@ __all__ = [
     "Vocabulary",
     "default_framework",
     "default_framework_path",
+    "framework_json_schema",
     "load_framework",
     "validation_issues",
 ]

@@ -15,13 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from collabmap._documents import (
-    DEFAULT_MAX_BYTES,
-    Document,
-    DocumentError,
-    format_path,
-    read_document,
-)
+from collabmap._documents import DEFAULT_MAX_BYTES, Document, DocumentError, read_document
+from collabmap._messages import describe_pydantic_error, pydantic_path
 from collabmap.errors import InvalidFramework, Issue
 from collabmap.framework._model import Framework
 
@@ -100,48 +95,8 @@ def _validate(document: Document) -> tuple[Framework | None, list[Issue]]:
 
 
 def _issue_from_pydantic(error: Mapping[str, Any], document: Document) -> Issue:
-    loc = [part for part in error["loc"] if not _is_pydantic_tag(part)]
-    path = format_path(loc)
+    path = pydantic_path(error["loc"])
     return Issue(path, describe_pydantic_error(error), document.line_of(path))
-
-
-def _is_pydantic_tag(part: object) -> bool:
-    # Union members appear in locations as e.g. 'function-after[...]'; not part of the user's path
-    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
-
-
-def describe_pydantic_error(error: Mapping[str, Any]) -> str:
-    """One plain sentence for a pydantic error, naming what was expected and what was given."""
-    kind = error.get("type", "")
-    given = error.get("input")
-    ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return "required, but missing"
-    if kind == "extra_forbidden":
-        return "not a known field here (check the spelling)"
-    if kind == "literal_error":
-        return f"expected one of {ctx.get('expected', '')}; got {_show(given)}"
-    if kind == "string_pattern_mismatch":
-        return f"{_show(given)} does not match the required pattern {ctx.get('pattern')}"
-    if kind in {"string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type"}:
-        expected = {
-            "string_type": "text",
-            "int_type": "a whole number",
-            "float_type": "a number",
-            "bool_type": "true or false",
-            "list_type": "a list",
-            "dict_type": "a mapping of keys to values",
-        }[kind]
-        return f"expected {expected}; got {_show(given)}"
-    if kind == "too_short":
-        return "must not be empty"
-    message = str(error.get("msg", "invalid value"))
-    return message[0].lower() + message[1:] if message else "invalid value"
-
-
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:

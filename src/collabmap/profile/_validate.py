@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from collabmap._documents import DEFAULT_MAX_BYTES, Document, DocumentError, read_document
+from collabmap._messages import describe_pydantic_error, pydantic_path
 from collabmap.errors import InvalidProfile, Issue
 from collabmap.framework import Framework, default_framework
-from collabmap.framework._load import describe_pydantic_error
 from collabmap.profile._model import Profile
 
 __all__ = ["allowed_values", "claimed_category", "load_profile", "parse_profile"]
@@ -80,7 +80,7 @@ def _parse(document: Document, source: str, framework: Framework) -> Profile:
     except ValidationError as exc:
         issues = []
         for error in exc.errors():
-            path = _format_loc(error["loc"])
+            path = pydantic_path(error["loc"])
             issues.append(Issue(path, describe_pydantic_error(error), document.line_of(path)))
         raise InvalidProfile(source, issues) from None
     problems = _semantic_problems(profile, framework)
@@ -89,18 +89,6 @@ def _parse(document: Document, source: str, framework: Framework) -> Profile:
             source, [Issue(path, message, document.line_of(path)) for path, message in problems]
         )
     return profile
-
-
-def _format_loc(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif out and ("[" in part or part.startswith("function-")):
-            continue
-        else:
-            out += f".{part}" if out else part
-    return out
 
 
 def _semantic_problems(profile: Profile, fw: Framework) -> list[tuple[str, str]]:

@@ -1,0 +1,92 @@
+"""The hardened reader refuses hostile or broken YAML and JSON with a message that says why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from collabmap._documents import DocumentError, read_document
+
+
+def _problem(text: str | bytes, name: str = "doc.yaml", **kwargs: int) -> str:
+    with pytest.raises(DocumentError) as caught:
+        read_document(name, text=text, **kwargs)
+    return str(caught.value)
+
+
+def test_yaml_values_remember_their_line() -> None:
+    document = read_document("p.yaml", text="name: A\nlead:\n  sector: x\nlist:\n  - a\n  - b\n")
+    assert document.data["lead"]["sector"] == "x"
+    assert document.line_of("lead.sector") == 3
+    assert document.line_of("list[1]") == 6
+    assert document.line_of("lead.sector.missing") == 3
+
+
+def test_json_is_read_and_lines_are_known() -> None:
+    document = read_document("p.json", text='{\n  "name": "A",\n  "n": [1, 2]\n}')
+    assert document.data == {"name": "A", "n": [1, 2]}
+    assert document.line_of("n") == 3
+
+
+def test_an_alias_bomb_is_refused_before_it_expands() -> None:
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n'
+    bomb += "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    message = _problem(bomb)
+    assert "aliases" in message
+    assert "line 2" in message
+
+
+def test_tags_that_would_build_python_objects_are_refused() -> None:
+    message = _problem("name: !!python/object/apply:os.system ['echo hacked']\n")
+    assert "tags that construct objects are not allowed" in message
+    assert "line 1" in message
+
+
+def test_duplicate_keys_are_refused_rather_than_silently_overwritten() -> None:
+    assert "'name' appears twice" in _problem("name: A\nscope: x\nname: B\n")
+    assert "'name' appears twice" in _problem('{"name": "A", "name": "B"}', name="p.json")
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("x: " + "y" * 2000)
+    with pytest.raises(DocumentError, match="the limit is 1,000 bytes"):
+        read_document(big, max_bytes=1000)
+
+
+def test_deep_nesting_gives_a_message_not_a_crash() -> None:
+    assert "nested too deeply" in _problem("[" * 50_000 + "]" * 50_000, max_bytes=10**6)
+    assert "nested too deeply" in _problem(
+        '{"a":' * 50_000 + "1" + "}" * 50_000, name="d.json", max_bytes=10**6
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"name: \xff\xfe bad", "not UTF-8 text"),
+        ("name: a\x00b", "NUL bytes"),
+        ("   \n\n", "the document is empty"),
+        ("name: [unclosed\n", "not valid YAML"),
+        ("? [a, b]\n: x\n", "a mapping key must be plain text"),
+    ],
+)
+def test_broken_input_names_the_problem(text: str | bytes, expected: str) -> None:
+    assert expected in _problem(text)
+
+
+def test_json_errors_name_json() -> None:
+    assert "not valid JSON" in _problem('{"name": }', name="p.json")
+    assert "not valid JSON" in _problem('{"name": }', name="from-an-api-call")
+
+
+def test_missing_file_and_folder_are_named(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError, match="no such file"):
+        read_document(tmp_path / "absent.yaml")
+    with pytest.raises(DocumentError, match="folder"):
+        read_document(tmp_path)
+
+
+def test_a_utf8_byte_order_mark_is_accepted() -> None:
+    assert read_document("p.yaml", text="\ufeffname: A".encode()).data == {"name": "A"}
