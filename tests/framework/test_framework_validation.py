@@ -37,9 +37,7 @@ def test_an_unknown_practice_in_a_signal_names_its_path_and_line(tmp_path: Path)
     assert "structures[0].signals[4].any_of[0]" in problem
     assert "'internal_reforms' is not a known practice" in problem
     line = next(
-        n
-        for n, text in enumerate(path.read_text().splitlines(), 1)
-        if "internal_reforms" in text
+        n for n, text in enumerate(path.read_text().splitlines(), 1) if "internal_reforms" in text
     )
     assert problem.startswith(f"line {line},")
 
@@ -87,8 +85,11 @@ def test_a_rule_using_an_unknown_phase_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_citation_to_an_unknown_source_is_refused(tmp_path: Path) -> None:
-    path = _adapted(tmp_path, "{source: iap2, status: stated, note: consult level}",
-                    "{source: iap3, status: stated, note: consult level}")
+    path = _adapted(
+        tmp_path,
+        "{source: iap2, status: stated, note: consult level}",
+        "{source: iap3, status: stated, note: consult level}",
+    )
     (problem,) = _problems(path)
     assert "'iap3' is not a known source" in problem
 
@@ -115,4 +116,6 @@ def test_an_adapted_framework_can_add_a_practice_and_use_it(tmp_path: Path) -> N
 def test_a_framework_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "list.yaml"
     path.write_text("- a\n- b\n")
-    assert _problems(path) == ["line 1, (document): a framework file must be a mapping of keys to values"]
+    assert _problems(path) == [
+        "line 1, (document): a framework file must be a mapping of keys to values"
+    ]

@@ -1,0 +1,85 @@
+"""`collabmap profile …` and how the command line answers bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli.conftest import Run
+
+
+def test_new_writes_a_commented_template(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "ours.yaml"
+    result = run("profile", "new", "-o", str(path))
+    assert result.code == 0
+    text = path.read_text()
+    assert text.startswith("# collabmap partnership profile")
+    assert "collabmap classify" in result.err
+    assert run("profile", "validate", str(path)).code == 0
+
+
+def test_new_does_not_overwrite_without_force(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "ours.yaml"
+    path.write_text("name: Precious work\n")
+    result = run("profile", "new", "-o", str(path))
+    assert result.code == 2
+    assert "already exists; use --force" in result.err
+    assert path.read_text() == "name: Precious work\n"
+    assert run("profile", "new", "-o", str(path), "--force").code == 0
+
+
+def test_new_to_standard_output(run: Run) -> None:
+    assert run("profile", "new").out.startswith("# collabmap partnership profile")
+
+
+def test_validate_names_the_field_and_allowed_values(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: Ours\nscope: everything\n")
+    result = run("profile", "validate", str(path))
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"error: {path} is not a valid partnership profile: line 2, scope: expected one of "
+        "whole_place, service_system, targeted_group, single_project; got 'everything'"
+    )
+
+
+def test_schema_has_the_allowed_values(run: Run) -> None:
+    data = json.loads(run("profile", "schema").out)
+    assert "local_authority" in json.dumps(data)
+
+
+def test_hostile_yaml_runs_no_code_and_gives_exit_2(run: Run, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(f"name: !!python/object/apply:os.system ['touch {marker}']\n")
+    result = run("classify", str(path))
+    assert result.code == 2
+    assert "tags that construct objects are not allowed" in result.err
+    assert not marker.exists()
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: Ours\nscope: everything\n")
+    command = [sys.executable, "-m", "collabmap"]
+    plain = subprocess.run([*command, "classify", str(path)], capture_output=True, text=True)
+    assert plain.returncode == 2
+    assert "Traceback" not in plain.stderr
+    assert len(plain.stderr.strip().splitlines()) == 1
+    debug = subprocess.run(
+        [*command, "--debug", "classify", str(path)], capture_output=True, text=True
+    )
+    assert debug.returncode != 0
+    assert "Traceback" in debug.stderr
+
+
+def test_unknown_command_is_a_usage_error(run: Run) -> None:
+    result = run("clasify")
+    assert result.code == 2
+    assert "No such command" in result.err
+
+
+def test_version(run: Run) -> None:
+    assert run("--version").out.strip() == "collabmap 0.1.0"
