@@ -6,11 +6,14 @@ errors into one clear line and an exit code or status. Every error says which in
 ::
 
     CollabmapError                 anything collabmap refuses to do
-     └─ InvalidInput               the input is wrong; nothing was changed (CLI exit code 2)
-         ├─ InvalidDocument        a file or document breaks its format or schema; carries issues
-         │   ├─ InvalidFramework   a framework file
-         │   └─ InvalidProfile     a partnership profile
-         └─ UnknownName            a name (example, label, vocabulary value) that does not exist
+     ├─ InvalidInput               the input is wrong; nothing was changed (CLI exit code 2)
+     │   ├─ InvalidDocument        a file or document breaks its format or schema; carries issues
+     │   │   ├─ InvalidFramework   a framework file
+     │   │   └─ InvalidProfile     a partnership profile
+     │   ├─ ImportRefused          one file that cannot be imported (named, with the reason)
+     │   ├─ UnknownName            a name (example, project, code …) that does not exist
+     │   └─ AlreadyExists          a name that is already taken
+     └─ StoreError                 the database failed (unreachable, full, locked, corrupt)
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AlreadyExists",
     "CollabmapError",
+    "ImportRefused",
     "InvalidDocument",
     "InvalidFramework",
     "InvalidInput",
     "InvalidProfile",
     "Issue",
+    "StoreError",
     "UnknownName",
 ]
 
@@ -99,3 +105,25 @@ class UnknownName(InvalidInput):
         self.known = list(known)
         choices = ", ".join(known) if known else "none"
         super().__init__(f"unknown {what} {name!r}; known: {choices}")
+
+
+class AlreadyExists(InvalidInput):
+    """A name that is already taken (a project, a code …)."""
+
+    def __init__(self, what: str, name: str) -> None:
+        self.what = what
+        self.name = name
+        super().__init__(f"{what} {name!r} already exists")
+
+
+class ImportRefused(InvalidInput):
+    """A file that cannot be imported; ``source`` names it and ``problem`` says why."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
+
+
+class StoreError(CollabmapError):
+    """The database could not do what was asked (unreachable, full, locked, corrupt)."""

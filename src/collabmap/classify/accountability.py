@@ -25,7 +25,7 @@ def _triggers(activity: Activity, framework: Framework) -> dict[str, str]:
     non_governmental = set(fw.classification.non_governmental_recipients)
     if activity.transfers and (not recipients or non_governmental.intersection(recipients)):
         what = " and ".join(label_of(fw, "transfers", t) for t in activity.transfers)
-        verb = "pass" if len(activity.transfers) > 1 else "passes"
+        verb = "pass" if len(activity.transfers) > 1 or what.endswith("s") else "passes"
         who = ", ".join(label_of(fw, "actors", r) for r in recipients) or "non-governmental actors"
         triggers["transfer"] = f"{what} {verb} to {who} in \u2018{activity.name}\u2019"
     facts = activity_facts(activity, fw)

@@ -148,7 +148,7 @@ def classify_activity(activity: Activity, framework: Framework) -> ActivityResul
     if activity.transfers:
         to = activity.transfer_to or activity.participants
         what = " and ".join(label_of(fw, "transfers", t) for t in activity.transfers)
-        verb = "pass" if len(activity.transfers) > 1 else "passes"
+        verb = "pass" if len(activity.transfers) > 1 or what.endswith("s") else "passes"
         whom = ", ".join(label_of(fw, "actors", r) for r in to) or "non-governmental actors"
         reasons.append(f"{what[:1].upper()}{what[1:]} {verb} to {whom}.")
     if activity.decision_power:

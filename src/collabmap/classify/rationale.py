@@ -30,10 +30,15 @@ def classify_rationale(rationale: StatedRationale, framework: Framework) -> Rati
             f"The mechanism given for {label} is too short to say how it works "
             f"({words} words; at least {minimum} expected)."
         )
-    else:
+    elif concept.kind == "collaboration":
         reasons.append(
             f"No mechanism is stated for {label}: it is held as a general belief that "
             "collaboration delivers better impact and value."
+        )
+    else:
+        reasons.append(
+            f"No mechanism is stated for {label}: the profile does not say how co-creation "
+            "is expected to achieve it."
         )
     if concept.general_belief and not justified:
         reasons.append("The article found collaboration was often justified only in this way.")

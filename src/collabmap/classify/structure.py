@@ -79,7 +79,8 @@ def classify_structure(profile: Profile, framework: Framework) -> StructureResul
         label not in {INSUFFICIENT, "other"}
         and runner is not None
         and scores[runner] >= settings.min_fit
-        and best_fit - scores[runner] <= settings.hybrid_margin
+        # compare in whole thousandths: fits are rounded to 3 places, margins are data
+        and round((best_fit - scores[runner]) * 1000) <= round(settings.hybrid_margin * 1000)
     )
     reasons = _reasons(framework, label, scores, best, runner, hybrid, missing, matched, answers)
     mode = None
@@ -98,7 +99,11 @@ def classify_structure(profile: Profile, framework: Framework) -> StructureResul
         scores=scores,
         hybrid=hybrid,
         reasons=reasons,
-        runner_up=runner if hybrid or label in {INSUFFICIENT, "other"} else None,
+        runner_up=runner
+        if runner is not None
+        and scores[runner] > 0
+        and (hybrid or label in {INSUFFICIENT, "other"})
+        else None,
         missing=missing,
         signals=matched,
         governance_mode=mode,
