@@ -9,6 +9,7 @@ overwrite an answer) and remembers the line of every value so messages can point
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,10 +204,9 @@ def read_document(
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
         problem = exc.problem or "it is not valid YAML"
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
-            problem = (
-                "YAML tags that construct objects are not allowed "
-                f"({problem.split('tag')[-1].strip()})"
-            )
+            quoted = re.search(r"'([^']*)'", problem)
+            tag = (quoted.group(1) if quoted else problem).replace("tag:yaml.org,2002:", "!!")
+            problem = f"YAML tags that construct objects are not allowed (found {tag})"
         raise DocumentError(Issue("", f"not valid YAML: {problem}", line)) from None
     except yaml.YAMLError as exc:
         raise DocumentError(Issue("", f"not valid YAML: {exc}")) from None

@@ -359,3 +359,19 @@ def test_an_individual_given_money_to_act_alone_is_self_help_not_self_organizati
     """Self-organization is collective (community funds, asset transfers); a personal grant is not."""
     result = classify_one(**{**SELF_HELP, "transfers": ["money"]})
     assert result.category == "citizen_self_help"
+
+
+def test_a_group_acting_alone_is_not_empowered_when_the_council_holds_the_purse(
+    classify_one: ClassifyOne,
+) -> None:
+    result = classify_one(**{**SELF_ORGANIZATION, "decision_power": "public_body"})
+    assert result.category == "community_self_organization"
+    assert result.iap2_level == "involve"
+
+
+def test_a_claim_without_a_name_reads_naturally(classify_one: ClassifyOne) -> None:
+    result = classify_one(**{**SELF_HELP, "claimed": "co_assessment"})
+    assert result.rhetoric_mismatch is True
+    assert any(
+        r.startswith("Rhetoric mismatch: claimed as co-assessment, but") for r in result.reasons
+    )

@@ -319,3 +319,22 @@ def test_a_runner_up_exactly_at_the_hybrid_margin_makes_a_hybrid(
     assert result.scores["collaborative_market"] == pytest.approx(0.9)
     assert result.scores["system_connector"] == pytest.approx(0.7)
     assert result.hybrid is True
+
+
+def test_when_no_type_is_chosen_the_closest_one_is_named(
+    make_profile: ProfileFactory, framework: Framework
+) -> None:
+    result = classify_structure(make_profile({"lead": _lead("local_authority")}), framework)
+    assert result.label == "insufficient_information"
+    best = max((k for k in result.scores if k != "other"), key=lambda k: result.scores[k])
+    assert result.runner_up == best == "collaborative_market"
+
+
+def test_a_sector_reason_explains_itself_for_the_chosen_type(
+    make_profile: ProfileFactory, framework: Framework
+) -> None:
+    from collabmap.examples import load_example
+
+    result = classify_structure(load_example("plymouth"), framework)
+    sector = next(r for r in result.reasons if r.startswith("The lead organisation's sector:"))
+    assert sector.endswith("(collaborative markets are led by a local authority).")

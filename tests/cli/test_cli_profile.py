@@ -83,3 +83,43 @@ def test_unknown_command_is_a_usage_error(run: Run) -> None:
 
 def test_version(run: Run) -> None:
     assert run("--version").out.strip() == "collabmap 0.1.0"
+
+
+def test_debug_is_accepted_after_the_command_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: Ours\nscope: everything\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "collabmap", "classify", str(path), "--debug"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr
+    assert "scope: expected one of" in result.stderr
+
+
+def test_a_python_tag_is_named_in_the_message(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "tag.yaml"
+    path.write_text("name: !!python/object:os.system Riverside\n")
+    result = run("profile", "validate", str(path))
+    assert (
+        "YAML tags that construct objects are not allowed (found !!python/object:os.system)"
+        in result.err
+    )
+
+
+def test_an_adapted_framework_with_a_gap_in_its_rules_is_refused(run: Run, tmp_path: Path) -> None:
+    import yaml
+
+    from collabmap.framework import default_framework_path
+
+    data = yaml.safe_load(default_framework_path().read_text())
+    data["activity_categories"] = [
+        c for c in data["activity_categories"] if c["id"] != "consultation_only"
+    ]
+    path = tmp_path / "gappy.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    result = run("framework", "validate", str(path))
+    assert result.code == 2
+    assert "no category's rule covers an activity in commissioning" in result.err
+    assert "citizens consulted" in result.err

@@ -189,3 +189,10 @@ def test_the_published_schema_refuses_an_unknown_sector() -> None:
     data = {"name": "X", "lead": {"organisation": "C", "sector": "council"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, profile_json_schema())
+
+
+def test_an_unquoted_date_is_kept_as_the_date_written() -> None:
+    document = read_document(
+        "p.yaml", text="name: X\nsources:\n  - id: s\n    title: S\n    accessed: 2024-03-12\n"
+    )
+    assert parse_profile(document.data).sources[0].accessed == "2024-03-12"

@@ -15,10 +15,10 @@ from collabmap.classify._labels import label_of
 from collabmap.classify._results import ActivityResult
 from collabmap.errors import InvalidFramework, Issue
 from collabmap.framework import ActivityCategory, ActivityRule, Framework
-from collabmap.profile import Activity
+from collabmap.profile import Activity, PhasePart
 from collabmap.profile._validate import claimed_category
 
-__all__ = ["ActivityFacts", "activity_facts", "classify_activity"]
+__all__ = ["ActivityFacts", "activity_facts", "classify_activity", "coverage_gaps"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +102,85 @@ def _describe_rule(rule: ActivityRule, fw: Framework) -> str:
     return "; ".join(parts)
 
 
-def _match(
+def _first_match(
     activity: Activity, facts: ActivityFacts, fw: Framework
-) -> tuple[ActivityCategory, ActivityRule]:
+) -> tuple[ActivityCategory, ActivityRule] | None:
     for category in sorted(fw.activity_categories, key=lambda c: c.priority):
         for rule in category.rules:
             if _rule_holds(rule, facts, activity):
                 return category, rule
-    raise InvalidFramework(
-        f"framework {fw.id} {fw.version}",
-        [
-            Issue(
-                "activity_categories",
-                f"no category's rule fits the activity {activity.name!r}; "
-                "add a rule that covers it",
-            )
-        ],
-    )
+    return None
+
+
+def coverage_gaps(framework: Framework, limit: int = 5) -> list[str]:
+    """Kinds of activity that no category's rule covers, described in words.
+
+    Tries every single-phase activity a valid profile can describe (each phase, role, level,
+    participant and transfer); an adapted framework should leave none uncovered.
+    """
+    vocab = {v.id: [t.id for t in v.terms] for v in framework.vocabularies}
+    gaps: list[str] = []
+    for phase in vocab["phases"]:
+        for professionals in vocab["professional_roles"]:
+            for citizens in (r for r in vocab["citizen_roles"] if r != "none"):
+                for level in [None, *vocab["levels"]]:
+                    for participant in [None, *vocab["participants"]]:
+                        if level is None and participant is None:
+                            continue
+                        for transfer in [None, *vocab["transfers"]]:
+                            activity = Activity(
+                                name="probe",
+                                level=level,
+                                participants=[participant] if participant else [],
+                                transfers=[transfer] if transfer else [],
+                                phases={
+                                    phase: PhasePart(professionals=professionals, citizens=citizens)
+                                },
+                            )
+                            facts = activity_facts(activity, framework)
+                            if _first_match(activity, facts, framework) is None:
+                                gaps.append(
+                                    f"in {phase}, professionals {professionals} and citizens "
+                                    f"{citizens}; level {level or 'not given'}; participants "
+                                    f"{participant or 'not given'}; transfers {transfer or 'none'}"
+                                )
+                                if len(gaps) >= limit:
+                                    return gaps
+    return gaps
+
+
+def _match(
+    activity: Activity, facts: ActivityFacts, fw: Framework
+) -> tuple[ActivityCategory, ActivityRule]:
+    found = _first_match(activity, facts, fw)
+    if found is None:
+        raise InvalidFramework(
+            f"framework {fw.id} {fw.version}",
+            [
+                Issue(
+                    "activity_categories",
+                    f"no category's rule fits the activity {activity.name!r}; add a rule that "
+                    "covers it (collabmap framework validate lists the gaps)",
+                )
+            ],
+        )
+    return found
+
+
+def _iap2_level(default: str, family: str, decision_power: str | None, fw: Framework) -> str:
+    """The category's IAP2 level, moved by who holds decision power.
+
+    For co-creation the decision power sets the level (shared → collaborate …); for the other
+    categories it can only lower it: a group that runs a service alone is not empowered when
+    the council decides who gets the money.
+    """
+    mapped = fw.classification.iap2_by_decision_power.get(decision_power or "")
+    if mapped is None:
+        return default
+    if family == "co_creation":
+        return mapped
+    order = [level.id for level in fw.iap2_levels]
+    return mapped if order.index(mapped) < order.index(default) else default
 
 
 def classify_activity(activity: Activity, framework: Framework) -> ActivityResult:
@@ -164,27 +226,24 @@ def classify_activity(activity: Activity, framework: Framework) -> ActivityResul
     elif claimed is not None:
         claimed_family = next((c.family for c in fw.activity_categories if c.id == claimed), None)
     mismatch = claimed_family == "co_creation" and category.family == "not_co_creation"
-    said = (
-        f"'{activity.called}'"
-        if activity.called
-        else label_of(fw, "activity_categories", claimed or "")
-    )
+    claim = label_of(fw, "activity_categories", claimed or "")
+    if not activity.called:
+        said = f"claimed as {claim}"
+    elif activity.called.strip().casefold() == claim.casefold():
+        said = f"called '{activity.called}'"
+    else:
+        said = f"called '{activity.called}', which claims {claim}"
     if mismatch:
         reasons.append(
-            f"Rhetoric mismatch: called {said}, which claims "
-            f"{label_of(fw, 'activity_categories', claimed or '')}, but by the framework's "
-            f"rules it is {label_of(fw, 'activity_categories', category.id)}."
+            f"Rhetoric mismatch: {said}, but by the framework's rules it is "
+            f"{label_of(fw, 'activity_categories', category.id)}."
         )
     elif claimed and claimed != "co_creation" and claimed != category.id:
         reasons.append(
-            f"Called {said}, but the joint work is "
-            f"{label_of(fw, 'activity_categories', category.id)} rather than "
-            f"{label_of(fw, 'activity_categories', claimed)}."
+            f"{said[:1].upper()}{said[1:]}, but the joint work is "
+            f"{label_of(fw, 'activity_categories', category.id)} rather than {claim}."
         )
-    iap2 = category.iap2
-    power_level = fw.classification.iap2_by_decision_power.get(activity.decision_power or "")
-    if category.family == "co_creation" and power_level is not None:
-        iap2 = power_level
+    iap2 = _iap2_level(category.iap2, category.family, activity.decision_power, fw)
     return ActivityResult(
         name=activity.name,
         category=category.id,

@@ -99,16 +99,20 @@ def classify_structure(profile: Profile, framework: Framework) -> StructureResul
         scores=scores,
         hybrid=hybrid,
         reasons=reasons,
-        runner_up=runner
-        if runner is not None
-        and scores[runner] > 0
-        and (hybrid or label in {INSUFFICIENT, "other"})
-        else None,
+        runner_up=_runner_up(label, hybrid, best, runner, scores),
         missing=missing,
         signals=matched,
         governance_mode=mode,
         cgr_type=cgr,
     )
+
+
+def _runner_up(
+    label: str, hybrid: bool, best: str | None, runner: str | None, scores: dict[str, float]
+) -> str | None:
+    """For a hybrid, the second type; when no type is chosen, the closest one (if any fits)."""
+    candidate = runner if hybrid else best if label in {INSUFFICIENT, "other"} else None
+    return candidate if candidate is not None and scores[candidate] > 0 else None
 
 
 def _reasons(
@@ -160,7 +164,8 @@ def _reasons(
                 parts.append("points to " + ", ".join(towards))
             if against:
                 parts.append("counts against " + ", ".join(against))
-            because = next((m.because for m in hits if m.weight > 0), hits[0].because)
+            chosen = [m for m in hits if m.structure == label] or [m for m in hits if m.weight > 0]
+            because = (chosen or hits)[0].because
             reasons.append(
                 f"{subject}: {label_of(fw, vocab, value)} — {'; '.join(parts)} ({because})."
             )

@@ -8,6 +8,7 @@ line on standard error and an exit code (2: invalid input, nothing changed; 1: p
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Sequence
 
 import typer
@@ -23,6 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (also used by ``python -m collabmap``)."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    if debug:  # accepted anywhere on the line, as people type it
+        args = ["--debug", *(a for a in args if a != "--debug")]
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     command = typer.main.get_command(app)
     try:
@@ -43,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except CollabmapError as exc:
         if debug:
-            raise
+            traceback.print_exc()
         err.print(f"error: {exc}", markup=False)
         return 2 if isinstance(exc, InvalidInput) else 1
     except KeyboardInterrupt:

@@ -13,8 +13,9 @@ from rich.console import Console
 
 from collabmap import __version__
 from collabmap.classify import classify
+from collabmap.classify.activity import coverage_gaps
 from collabmap.cli._render import print_classification, print_examples_table, print_framework
-from collabmap.errors import InvalidInput
+from collabmap.errors import InvalidFramework, InvalidInput, Issue
 from collabmap.examples import example_names, load_example
 from collabmap.framework import (
     Framework,
@@ -62,7 +63,20 @@ OutputOption = Annotated[
 
 
 def _framework(path: Path | None) -> Framework:
-    return load_framework(path) if path is not None else default_framework()
+    """The shipped framework, or an adapted one checked also for rules that leave gaps."""
+    if path is None:
+        return default_framework()
+    framework = load_framework(path)
+    gaps = coverage_gaps(framework)
+    if gaps:
+        raise InvalidFramework(
+            str(path),
+            [
+                Issue("activity_categories", f"no category's rule covers an activity {gap}")
+                for gap in gaps
+            ],
+        )
+    return framework
 
 
 def _out() -> Console:
@@ -91,6 +105,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="The store: a SQLite file path or a postgresql+psycopg:// URL "
+            "(default: $COLLABMAP_DB, else ./collabmap.db).",
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the full traceback when something fails.")
     ] = False,
@@ -100,6 +123,7 @@ def _root(
     ] = False,
 ) -> None:
     """collabmap: collaborative practice, described, compared and analysed."""
+    ctx.obj = {"db": db, "debug": debug}
 
 
 class ExportFormat(StrEnum):
@@ -134,7 +158,7 @@ def framework_validate(
     file: Annotated[Path, typer.Argument(help="The framework file (YAML or JSON) to check.")],
 ) -> None:
     """Check an adapted framework file; every problem names its path (exit 0 if valid)."""
-    fw = load_framework(file)
+    fw = _framework(file)
     typer.echo(f"{file} is a valid framework: {fw.id} {fw.version}.")
 
 
@@ -184,15 +208,18 @@ def examples(
         bool,
         typer.Option("--classify", help="Show each reference case with its classification."),
     ] = False,
+    framework: FrameworkOption = None,
 ) -> None:
     """List the shipped reference profiles, one name a line."""
     if not with_classification:
         for name in example_names():
             typer.echo(name)
         return
-    fw = default_framework()
+    fw = _framework(framework)
     print_examples_table(
-        _out(), [(name, classify(load_example(name), fw)) for name in example_names()], fw
+        _out(),
+        [(name, classify(load_example(name, framework=fw), fw)) for name in example_names()],
+        fw,
     )
 
 

@@ -7,9 +7,10 @@ adapted framework can add values without touching this code.
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.config import JsonDict
 
 __all__ = [
@@ -27,6 +28,11 @@ __all__ = [
 def _vocab(name: str, description: str) -> JsonDict:
     """Field metadata: which framework vocabulary supplies the allowed values."""
     return {"x-vocabulary": name, "description": description}
+
+
+def _date_as_text(value: object) -> object:
+    """YAML reads 2024-03-12 as a date; keep it as the ISO text the author wrote."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 class _Strict(BaseModel):
@@ -57,7 +63,9 @@ class ProfileSource(_Strict):
     title: str = Field(min_length=1, max_length=500)
     url: str | None = Field(default=None, max_length=2000)
     kind: Literal["web_page", "document", "report", "article", "interview", "other"] = "web_page"
-    accessed: str | None = Field(default=None, description="date the source was read")
+    accessed: Annotated[str | None, BeforeValidator(_date_as_text)] = Field(
+        default=None, description="date the source was read, e.g. 2024-03-12"
+    )
     note: str | None = None
 
 
