@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
 # Set collabmap up with its test tools and run every check: lint, types, tests.
+# The storage tests start a throwaway PostgreSQL cluster on loopback (tests/pg.py); PostgreSQL
+# is installed here when the machine lacks it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null; then
+    echo "== installing PostgreSQL (needed by the storage tests)"
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    fi
+fi
+
 bash scripts/setup.sh test
 echo "== ruff"
 .venv/bin/ruff check src tests benchmarks

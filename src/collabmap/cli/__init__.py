@@ -29,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="collabmap", standalone_mode=False)
+        code = command.main(args=args, prog_name="collabmap", standalone_mode=False)
+        if isinstance(code, int):  # typer.Exit(n) comes back as the return value
+            return code
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:

@@ -15,6 +15,7 @@ from collabmap import __version__
 from collabmap.classify import classify
 from collabmap.classify.activity import coverage_gaps
 from collabmap.cli._render import print_classification, print_examples_table, print_framework
+from collabmap.cli._workspace import register as register_workspace
 from collabmap.errors import InvalidFramework, InvalidInput, Issue
 from collabmap.examples import example_names, load_example
 from collabmap.framework import (
@@ -249,3 +250,6 @@ def classify_command(
         _write(_json(result.to_dict()), None)
     else:
         print_classification(_out(), result, fw, loaded.place)
+
+
+register_workspace(app)

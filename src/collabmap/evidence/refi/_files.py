@@ -1,0 +1,168 @@
+"""The file level of REFI-QDA reading: a zip and its XML opened safely, text decoded and mapped.
+
+Kept apart from the element-by-element reader because these are the parts an attacker reaches
+first: a ``.qdpx`` may come from anyone, so the archive is checked as a whole (member names,
+count, sizes, compression ratio, encryption) before any member is read, members are read into
+memory with a size cap and never extracted, and XML with a DTD or entities is refused outright
+(defusedxml), which stops billion-laughs and external-entity attacks before they start.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, NoReturn, cast
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped, unused-ignore]
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
+
+from collabmap.errors import ImportRefused
+
+MiB = 1024 * 1024
+_RATIO_FLOOR = MiB  # a smaller member cannot be a bomb that the total cap would not catch
+_FORBIDDEN = {
+    "DTDForbidden": "a DTD",
+    "EntitiesForbidden": "entities",
+    "ExternalReferenceForbidden": "an external reference",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RefiLimits:
+    """How much an import may unpack; beyond any limit the file is refused, not truncated."""
+
+    max_members: int = 10_000
+    max_uncompressed_bytes: int = 500 * MiB
+    max_ratio: float = 200.0
+    max_xml_bytes: int = 200 * MiB
+    max_code_depth: int = 100
+
+
+def size(n: int) -> str:
+    """A byte count as people read it in a refusal."""
+    return f"{n / MiB:.0f} MB" if n >= MiB else f"{n} bytes"
+
+
+def line_ending_map(stored: str) -> tuple[str, Callable[[int], int]]:
+    """LF-normalised text and a function mapping a position in ``stored`` to one in it.
+
+    CRLF becomes LF and a lone CR becomes LF. A position between the CR and the LF of a pair
+    maps to the LF, i.e. ``p - (number of CRLF pairs whose CR is before p)``.
+    """
+    dropped = [m.start() for m in re.finditer("\r\n", stored)]
+    text = stored.replace("\r\n", "\n").replace("\r", "\n")
+    return text, lambda p: p - bisect.bisect_left(dropped, p)
+
+
+def parse_xml(data: bytes, file: str, member: str) -> Element:
+    """Parse with defusedxml, refusing any DTD, entity declaration or external reference."""
+    try:
+        return cast(Element, SafeET.fromstring(data, forbid_dtd=True))
+    except DefusedXmlException as exc:
+        found = _FORBIDDEN.get(type(exc).__name__, "a DTD")
+        raise ImportRefused(
+            file, f"{member} declares {found}; XML with a DTD or entities is not accepted"
+        ) from None
+    except ParseError as exc:
+        raise ImportRefused(file, f"{member} is not well-formed XML ({exc})") from None
+
+
+def unsafe_name(name: str) -> bool:
+    """Whether a zip member name (or a bare path) could point outside its archive."""
+    parts = name.replace("\\", "/")
+    if "\0" in parts or parts.startswith("/") or re.match(r"[A-Za-z]:", parts):
+        return True
+    return ".." in parts.split("/")
+
+
+class Archive:
+    """A zip checked as a whole before any member is read, then read member by member."""
+
+    def __init__(self, file: str, archive: zipfile.ZipFile, limits: RefiLimits) -> None:
+        self.file, self._zip, self._limits = file, archive, limits
+        infos = archive.infolist()
+        if len(infos) > limits.max_members:
+            self._refuse(f"has {len(infos)} members; at most {limits.max_members} are accepted")
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        total = 0
+        for info in infos:
+            name = info.filename
+            if unsafe_name(name):
+                self._refuse(f"member name {name!r} points outside the archive")
+            if name in self.members:
+                self._refuse(f"has two members named {name!r}")
+            if info.flag_bits & 0x1:
+                self._refuse(f"member {name!r} is encrypted")
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > _RATIO_FLOOR and ratio > limits.max_ratio:
+                self._refuse(
+                    f"member {name!r} expands {ratio:.0f}-fold; this looks like a zip bomb"
+                )
+            total += info.file_size
+            if total > limits.max_uncompressed_bytes:
+                self._refuse(
+                    f"unpacks to more than {size(limits.max_uncompressed_bytes)}; "
+                    "this looks like a zip bomb"
+                )
+            self.members[name] = info
+
+    def _refuse(self, problem: str) -> NoReturn:
+        raise ImportRefused(self.file, problem)
+
+    def project_member(self) -> str:
+        """``project.qde``, else the one ``.qde`` at the top or in a top-level folder."""
+        candidates = [n for n in sorted(self.members) if n.lower().endswith(".qde")]
+        found = self.find("project.qde") or next((n for n in candidates if n.count("/") <= 1), None)
+        if found is None:
+            self._refuse("the archive has no project.qde")
+        return found
+
+    def find(self, *names: str) -> str | None:
+        return next((n for n in names if n in self.members), None)
+
+    def read(self, name: str, cap: int) -> bytes:
+        try:
+            with self._zip.open(self.members[name]) as handle:
+                data = handle.read(cap + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+            raise ImportRefused(self.file, f"member {name!r} is damaged ({exc})") from None
+        if len(data) > cap:
+            self._refuse(f"member {name!r} is larger than {size(cap)}")
+        return data
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (the REFI-QDA default) or UTF-16 with a BOM; a leading BOM is not kept."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8").removeprefix("\ufeff")
+
+
+def open_zip(source: str | os.PathLike[str] | BinaryIO, file: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(source)
+    except FileNotFoundError:
+        raise ImportRefused(file, "file not found") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ImportRefused(
+            file, f"is not a zip archive, or is damaged or truncated ({exc})"
+        ) from None
+
+
+def read_file(path: str | os.PathLike[str], cap: int, file: str) -> bytes:
+    """A plain file's bytes, refused beyond ``cap`` without reading more than ``cap + 1``."""
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(cap + 1)
+    except OSError as exc:
+        raise ImportRefused(file, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > cap:
+        raise ImportRefused(file, f"is larger than {size(cap)}")
+    return data

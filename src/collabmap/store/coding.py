@@ -1,0 +1,285 @@
+"""Coding: applying a code to a span or segment, removing it, reviewing suggestions, memos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collabmap.errors import InvalidInput, UnknownName
+from collabmap.store._engine import Store
+from collabmap.store.models import Code, Coder, Coding, Memo, Project, Segment, Source
+from collabmap.store.projects import get_coder, get_project, new_guid
+
+__all__ = [
+    "CodingInfo",
+    "apply_code",
+    "code_path",
+    "code_paths",
+    "coding_info",
+    "find_code",
+    "find_source",
+    "get_coding",
+    "list_codings",
+    "remove_coding",
+    "review_coding",
+    "write_memo",
+]
+
+
+@dataclass(frozen=True)
+class CodingInfo:
+    """A coding as people read it: the code's path, the quoted text, who and how."""
+
+    id: int
+    source: str
+    code: str
+    start: int
+    end: int
+    text: str
+    coder: str
+    origin: str
+    status: str
+    confidence: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "code": self.code,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "coder": self.coder,
+            "origin": self.origin,
+            "status": self.status,
+            "confidence": self.confidence,
+        }
+
+
+def find_source(session: Session, project: Project, name: str) -> Source:
+    source = session.scalar(
+        select(Source).where(Source.project_id == project.id, Source.name == name)
+    )
+    if source is None:
+        known = list(
+            session.scalars(select(Source.name).where(Source.project_id == project.id).limit(20))
+        )
+        raise UnknownName("source", name, known)
+    return source
+
+
+def code_path(session: Session, code: Code) -> str:
+    """``Activities/Co-design``: the code's names from the root down."""
+    names = [code.name]
+    parent_id = code.parent_id
+    while parent_id is not None:
+        parent = session.get(Code, parent_id)  # cached by the session's identity map
+        if parent is None:
+            break
+        names.append(parent.name)
+        parent_id = parent.parent_id
+    return "/".join(reversed(names))
+
+
+def code_paths(codes: list[Code]) -> dict[int, str]:
+    """Every code's path, computed in memory from one list of the project's codes."""
+    by_id = {c.id: c for c in codes}
+    paths: dict[int, str] = {}
+
+    def path(code: Code) -> str:
+        if code.id not in paths:
+            parent = by_id.get(code.parent_id) if code.parent_id is not None else None
+            paths[code.id] = f"{path(parent)}/{code.name}" if parent else code.name
+        return paths[code.id]
+
+    for code in codes:
+        path(code)
+    return paths
+
+
+def find_code(session: Session, project: Project, ref: str) -> Code:
+    """A code by framework concept (``activity:co_design``), path (``Activities/Co-design``)
+    or name, if the name is unique in the project."""
+    codes = list(session.scalars(select(Code).where(Code.project_id == project.id)))
+    paths = code_paths(codes)
+    for code in codes:
+        if code.concept == ref:
+            return code
+    for code in codes:
+        if paths[code.id] == ref:
+            return code
+    by_name = [c for c in codes if c.name.casefold() == ref.casefold()]
+    if len(by_name) == 1:
+        return by_name[0]
+    if len(by_name) > 1:
+        choices = ", ".join(sorted(paths[c.id] for c in by_name))
+        raise InvalidInput(f"the code name {ref!r} is ambiguous; use its path: {choices}")
+    raise UnknownName("code", ref, sorted(c.concept or paths[c.id] for c in codes)[:30])
+
+
+def coding_info(session: Session, coding: Coding) -> CodingInfo:
+    source = session.get(Source, coding.source_id)
+    code = session.get(Code, coding.code_id)
+    coder = session.get(Coder, coding.coder_id)
+    assert source is not None and code is not None and coder is not None
+    return CodingInfo(
+        id=coding.id,
+        source=source.name,
+        code=code_path(session, code),
+        start=coding.start,
+        end=coding.end,
+        text=source.text[coding.start : coding.end],
+        coder=coder.name,
+        origin=coding.origin,
+        status=coding.status,
+        confidence=coding.confidence,
+    )
+
+
+def apply_code(
+    store: Store,
+    project_name: str,
+    source_name: str,
+    code_ref: str,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    segment_id: int | None = None,
+    quote: str | None = None,
+    coder: str = "analyst",
+    origin: str = "person",
+    confidence: float | None = None,
+    status: str = "accepted",
+) -> CodingInfo:
+    """Apply a code to a span given by offsets, by a segment, or by an exact quotation."""
+    if origin not in {"person", "machine"}:
+        raise InvalidInput(f"origin must be person or machine; got {origin!r}")
+    if status not in {"suggested", "accepted", "rejected"}:
+        raise InvalidInput(f"status must be suggested, accepted or rejected; got {status!r}")
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise InvalidInput(f"confidence must be between 0 and 1; got {confidence}")
+    ways = [start is not None or end is not None, segment_id is not None, quote is not None]
+    if sum(ways) != 1:
+        raise InvalidInput("give exactly one of: --start and --end, --segment, or --quote")
+    if ways[0] and (start is None or end is None):
+        raise InvalidInput("give both --start and --end")
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        source = find_source(session, project, source_name)
+        code = find_code(session, project, code_ref)
+        if not code.is_codable:
+            raise InvalidInput(f"{code_path(session, code)!r} is a group; apply one of its codes")
+        if segment_id is not None:
+            segment = session.get(Segment, segment_id)
+            if segment is None or segment.source_id != source.id:
+                raise UnknownName("segment", str(segment_id), [])
+            start, end = segment.start, segment.end
+        elif quote is not None:
+            first = source.text.find(quote)
+            if not quote or first < 0:
+                raise InvalidInput(f"the quotation does not occur in {source.name!r}")
+            if source.text.find(quote, first + 1) >= 0:
+                raise InvalidInput(
+                    f"the quotation occurs more than once in {source.name!r}; give offsets"
+                )
+            start, end = first, first + len(quote)
+        assert start is not None and end is not None
+        if not 0 <= start < end <= source.length:
+            raise InvalidInput(
+                f"the span {start}–{end} is outside {source.name!r} (0–{source.length})"
+            )
+        person = get_coder(session, coder, kind="machine" if origin == "machine" else "person")
+        coding = Coding(
+            project_id=project.id,
+            guid=new_guid(),
+            source_id=source.id,
+            code_id=code.id,
+            segment_id=segment_id,
+            start=start,
+            end=end,
+            coder_id=person.id,
+            origin=origin,
+            confidence=confidence,
+            status=status,
+        )
+        session.add(coding)
+        session.flush()
+        return coding_info(session, coding)
+
+
+def get_coding(session: Session, project: Project, coding_id: int) -> Coding:
+    coding = session.get(Coding, coding_id)
+    if coding is None or coding.project_id != project.id:
+        raise UnknownName("coding", str(coding_id), [])
+    return coding
+
+
+def remove_coding(store: Store, project_name: str, coding_id: int) -> None:
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        session.delete(get_coding(session, project, coding_id))
+
+
+def review_coding(store: Store, project_name: str, coding_id: int, status: str) -> CodingInfo:
+    """Accept or reject a (machine) suggestion."""
+    if status not in {"accepted", "rejected", "suggested"}:
+        raise InvalidInput(f"status must be accepted, rejected or suggested; got {status!r}")
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        coding = get_coding(session, project, coding_id)
+        coding.status = status
+        session.flush()
+        return coding_info(session, coding)
+
+
+def list_codings(
+    store: Store,
+    project_name: str,
+    *,
+    source: str | None = None,
+    code: str | None = None,
+    status: str | None = None,
+) -> list[CodingInfo]:
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        query = select(Coding).where(Coding.project_id == project.id)
+        if source is not None:
+            query = query.where(Coding.source_id == find_source(session, project, source).id)
+        if code is not None:
+            query = query.where(Coding.code_id == find_code(session, project, code).id)
+        if status is not None:
+            query = query.where(Coding.status == status)
+        codings = session.scalars(query.order_by(Coding.source_id, Coding.start, Coding.id))
+        return [coding_info(session, c) for c in codings]
+
+
+def write_memo(
+    store: Store,
+    project_name: str,
+    title: str,
+    text: str,
+    *,
+    coder: str = "analyst",
+    source: str | None = None,
+    code: str | None = None,
+) -> int:
+    """A memo about the project, or about one source or one code; returns its id."""
+    if not title.strip() or len(title) > 300:
+        raise InvalidInput("a memo title must have 1 to 300 characters")
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        memo = Memo(
+            project_id=project.id,
+            guid=new_guid(),
+            title=title.strip(),
+            text=text,
+            coder_id=get_coder(session, coder).id,
+            source_id=find_source(session, project, source).id if source else None,
+            code_id=find_code(session, project, code).id if code else None,
+        )
+        session.add(memo)
+        session.flush()
+        return memo.id

@@ -1,0 +1,260 @@
+"""Projects: creating one (with the framework's code tree), finding, listing and deleting."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from collabmap.errors import AlreadyExists, InvalidInput, UnknownName
+from collabmap.examples import example_names, load_example
+from collabmap.framework import Framework, default_framework
+from collabmap.profile import Profile
+from collabmap.store._engine import Store
+from collabmap.store.models import (
+    Code,
+    Coder,
+    Coding,
+    Partnership,
+    ProfileAnswer,
+    Project,
+    Source,
+)
+
+__all__ = [
+    "ProjectSummary",
+    "add_partnership",
+    "create_project",
+    "delete_project",
+    "get_coder",
+    "get_project",
+    "list_projects",
+    "new_guid",
+]
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    name: str
+    partnerships: int
+    sources: int
+    codes: int
+    codings: int
+    framework: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "partnerships": self.partnerships,
+            "sources": self.sources,
+            "codes": self.codes,
+            "codings": self.codings,
+            "framework": self.framework,
+        }
+
+
+def get_project(session: Session, name: str) -> Project:
+    project = session.scalar(select(Project).where(Project.name == name))
+    if project is None:
+        known = list(session.scalars(select(Project.name).order_by(Project.name)))
+        raise UnknownName("project", name, known)
+    return project
+
+
+def get_coder(session: Session, name: str, *, kind: str = "person") -> Coder:
+    """The coder of that name, created on first use."""
+    coder = session.scalar(select(Coder).where(Coder.name == name))
+    if coder is None:
+        coder = Coder(guid=new_guid(), name=name, kind=kind)
+        session.add(coder)
+        session.flush()
+    return coder
+
+
+def _framework_tree(framework: Framework) -> list[tuple[str, str, str | None, list[Any]]]:
+    """(group name, concept id, description, concepts) for the seeded code tree."""
+    rationales_collab = [r for r in framework.rationales if r.kind == "collaboration"]
+    rationales_cocreation = [r for r in framework.rationales if r.kind == "co_creation"]
+    vocab = {v.id: v for v in framework.vocabularies}
+    dimension_groups = [
+        (d.label, f"dimension:{d.id}", d.definition, vocab[d.vocabulary].terms)
+        for d in framework.dimensions
+    ]
+    return [
+        ("Collaborative structure", "group:structures", None, framework.structures),
+        *dimension_groups,
+        ("Practices", "group:practices", None, framework.practices),
+        ("Rationales for collaboration", "group:rationales_collaboration", None, rationales_collab),
+        ("Rationales for co-creation", "group:rationales_co_creation", None, rationales_cocreation),
+        ("Activities", "group:activities", None, framework.activity_categories),
+        ("Accountability", "group:accountability", None, framework.accountability),
+    ]
+
+
+_PREFIX = {
+    "Structure": "structure",
+    "Term": "value",
+    "Concept": "practice",
+    "Rationale": "rationale",
+    "ActivityCategory": "activity",
+    "AccountabilityQuestion": "accountability",
+}
+
+
+def _describe(concept: Any) -> str:
+    text = str(concept.definition)
+    indicators = getattr(concept, "indicators", None)
+    if indicators:
+        text += "\nLook for: " + "; ".join(indicators) + "."
+    return text
+
+
+def seed_codes(session: Session, project: Project, framework: Framework) -> int:
+    """Add the framework's code tree to a project; returns how many codes were added."""
+    count = 0
+    for position, (label, concept_id, description, concepts) in enumerate(
+        _framework_tree(framework)
+    ):
+        group = Code(
+            project_id=project.id,
+            guid=new_guid(),
+            name=label,
+            description=description,
+            concept=concept_id,
+            origin="framework",
+            is_codable=False,
+            position=position,
+        )
+        session.add(group)
+        session.flush()
+        count += 1
+        for index, concept in enumerate(concepts):
+            prefix = _PREFIX.get(type(concept).__name__, "concept")
+            session.add(
+                Code(
+                    project_id=project.id,
+                    guid=new_guid(),
+                    parent_id=group.id,
+                    name=concept.label,
+                    description=_describe(concept),
+                    concept=f"{prefix}:{concept.id}",
+                    origin="framework",
+                    position=index,
+                )
+            )
+            count += 1
+    session.flush()
+    return count
+
+
+def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _flatten(child, f"{path}.{key}" if path else str(key), out)
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        for index, child in enumerate(value):
+            _flatten(child, f"{path}[{index}]", out)
+    elif value is not None and value != [] and value != {}:
+        out[path] = value
+
+
+def add_partnership(session: Session, project: Project, profile: Profile) -> Partnership:
+    """A partnership with its profile, and one row per answer to link evidence to."""
+    exists = session.scalar(
+        select(Partnership.id).where(
+            Partnership.project_id == project.id, Partnership.name == profile.name
+        )
+    )
+    if exists is not None:
+        raise AlreadyExists("partnership", profile.name)
+    data = profile.model_dump(mode="json", exclude_defaults=True)
+    partnership = Partnership(
+        project_id=project.id,
+        guid=new_guid(),
+        name=profile.name,
+        description=profile.summary,
+        profile=data,
+    )
+    session.add(partnership)
+    session.flush()
+    answers: dict[str, Any] = {}
+    _flatten({k: v for k, v in data.items() if k not in {"sources", "basis"}}, "", answers)
+    session.add_all(
+        ProfileAnswer(partnership_id=partnership.id, path=path, value=value)
+        for path, value in answers.items()
+    )
+    return partnership
+
+
+def create_project(
+    store: Store,
+    name: str,
+    *,
+    with_examples: bool = False,
+    framework: Framework | None = None,
+    description: str | None = None,
+) -> ProjectSummary:
+    """Create a project with the framework's code tree (and the reference cases if asked)."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("a project name must have 1 to 200 characters")
+    fw = framework or default_framework()
+    with store.transaction() as session:
+        if session.scalar(select(Project.id).where(Project.name == name)) is not None:
+            raise AlreadyExists("project", name)
+        project = Project(
+            guid=new_guid(),
+            name=name,
+            description=description,
+            framework_id=fw.id,
+            framework_version=fw.version,
+        )
+        session.add(project)
+        session.flush()
+        seed_codes(session, project, fw)
+        if with_examples:
+            for example in example_names():
+                add_partnership(session, project, load_example(example, framework=fw))
+    return summary(store, name)
+
+
+def summary(store: Store, name: str) -> ProjectSummary:
+    with store.reading() as session:
+        project = get_project(session, name)
+
+        def count(model: Any) -> int:
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(model).where(model.project_id == project.id)
+                )
+                or 0
+            )
+
+        return ProjectSummary(
+            name=project.name,
+            partnerships=count(Partnership),
+            sources=count(Source),
+            codes=count(Code),
+            codings=count(Coding),
+            framework=f"{project.framework_id} {project.framework_version}",
+        )
+
+
+def list_projects(store: Store) -> list[ProjectSummary]:
+    with store.reading() as session:
+        names = list(session.scalars(select(Project.name).order_by(Project.name)))
+    return [summary(store, name) for name in names]
+
+
+def delete_project(store: Store, name: str) -> None:
+    """Delete a project and everything it owns (sources, codings, memos, cases …)."""
+    with store.transaction() as session:
+        project = get_project(session, name)
+        session.execute(delete(Project).where(Project.id == project.id))

@@ -1,0 +1,186 @@
+"""REFI-QDA through the store: a project exported and imported again loses nothing."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from collabmap.store import Store
+from collabmap.store.coding import CodingInfo, apply_code, list_codings, write_memo
+from collabmap.store.exchange import export_project
+from collabmap.store.models import (
+    Code,
+    Coder,
+    Memo,
+    Partnership,
+    Project,
+    SourcePartnership,
+    Variable,
+)
+from collabmap.store.projects import create_project, summary
+from collabmap.store.sources import import_files
+
+ROOT = Path(__file__).resolve().parents[2]
+QC_DEMO = ROOT.parent / "shared" / "fixtures" / "refi" / "qc_demo.qdpx"
+XSD = ROOT.parent / "shared" / "fixtures" / "refi" / "Project-mrt2019.xsd"
+
+
+def _build(store: Store, tmp_path: Path) -> None:
+    create_project(store, "Study", with_examples=True)
+    transcript = tmp_path / "wigan-officer.txt"
+    transcript.write_text(
+        "Interviewer: What do residents do?\n"
+        "R1: They recycle and volunteer; we call it our part, your part. 🌍\n"
+        "Interviewer: And the libraries?\n"
+        "R1: A residents' group runs the library under a lease.\n",
+        encoding="utf-8",
+    )
+    survey = tmp_path / "survey.csv"
+    survey.write_text(
+        "id,area,answer\n1,North,We co-designed the park.\n2,South,Nobody asked us.\n"
+    )
+    import_files(store, "Study", [transcript], partnership="Wigan Deal")
+    import_files(store, "Study", [survey], text_column="answer")
+    apply_code(
+        store,
+        "Study",
+        "wigan-officer.txt",
+        "activity:citizen_self_help",
+        quote="They recycle and volunteer",
+        coder="ann",
+    )
+    apply_code(
+        store,
+        "Study",
+        "wigan-officer.txt",
+        "activity:community_self_organization",
+        quote="A residents' group runs the library under a lease.",
+        coder="bob",
+    )
+    apply_code(
+        store,
+        "Study",
+        "survey.csv 1",
+        "activity:co_design",
+        quote="We co-designed the park.",
+        coder="ann",
+    )
+    write_memo(
+        store,
+        "Study",
+        "Self-help?",
+        "Reads as self-help, not co-production.",
+        coder="ann",
+        source="wigan-officer.txt",
+    )
+
+
+def test_a_project_survives_export_and_import(store: Store, tmp_path: Path) -> None:
+    _build(store, tmp_path)
+    out = tmp_path / "study.qdpx"
+    export_project(store, "Study", "qdpx", out)
+    create_project(store, "Copy")
+    report = import_files(store, "Copy", [out])
+    assert report.exit_code == 0, report.refused
+    before, after = list_codings(store, "Study"), list_codings(store, "Copy")
+
+    def strip(infos: list[CodingInfo]) -> list[tuple[str, str, int, int, str, str]]:
+        return sorted((i.source, i.code, i.start, i.end, i.text, i.coder) for i in infos)
+
+    assert strip(before) == strip(after)
+    assert any("🌍" in i.text or i.text.startswith("They") for i in after)
+    copy = summary(store, "Copy")
+    assert copy.sources == summary(store, "Study").sources == 3
+    with store.reading() as session:
+        copy_id = session.scalar(select(Project.id).where(Project.name == "Copy"))
+        assert (
+            session.scalar(select(func.count()).select_from(Code).where(Code.project_id == copy_id))
+            == 66
+        )
+        names = set(
+            session.scalars(select(Partnership.name).where(Partnership.project_id == copy_id))
+        )
+        assert "Wigan Deal" in names
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(SourcePartnership)
+                .join(Partnership)
+                .where(Partnership.project_id == copy_id)
+            )
+            == 1
+        )
+        variables = set(
+            session.scalars(select(Variable.name).where(Variable.project_id == copy_id))
+        )
+        assert {"id", "area"} <= variables
+        memo = session.scalar(select(Memo).where(Memo.project_id == copy_id))
+        assert memo is not None and memo.text == "Reads as self-help, not co-production."
+        assert memo.source_id is not None
+        assert {"ann", "bob"} <= set(session.scalars(select(Coder.name)))
+
+
+def test_the_export_is_valid_against_the_refi_schema(store: Store, tmp_path: Path) -> None:
+    if not XSD.exists():
+        pytest.skip(f"the REFI-QDA schema is not at {XSD}")
+    lxml = pytest.importorskip("lxml.etree")
+    _build(store, tmp_path)
+    out = tmp_path / "study.qdpx"
+    export_project(store, "Study", "qdpx", out)
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        project = lxml.fromstring(archive.read("project.qde"))
+    schema = lxml.XMLSchema(lxml.parse(str(XSD)))
+    assert schema.validate(project), schema.error_log
+    assert sum(1 for n in names if n.startswith("sources/") and n.endswith(".txt")) == 3
+
+
+def test_a_real_export_from_another_tool_imports(store: Store) -> None:
+    if not QC_DEMO.exists():
+        pytest.skip(f"the fixture is not at {QC_DEMO}")
+    create_project(store, "Other tool")
+    report = import_files(store, "Other tool", [QC_DEMO])
+    assert report.exit_code == 0, report.refused
+    imported = summary(store, "Other tool")
+    assert imported.sources == 2
+    assert imported.codings > 50
+    codings = list_codings(store, "Other tool", code="rq1_definition/competencies/programming")
+    assert codings and all(c.coder == "cp" for c in codings)
+
+
+def test_importing_the_same_project_twice_is_refused_and_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    _build(store, tmp_path)
+    out = tmp_path / "study.qdpx"
+    export_project(store, "Study", "qdpx", out)
+    create_project(store, "Copy")
+    import_files(store, "Copy", [out])
+    before = summary(store, "Copy")
+    again = import_files(store, "Copy", [out])
+    assert again.exit_code == 2
+    assert "already in the project" in (again.refused[0].message or "")
+    assert summary(store, "Copy") == before
+
+
+def test_an_export_merges_into_a_project_without_duplicating_the_framework_codes(
+    store: Store, tmp_path: Path
+) -> None:
+    _build(store, tmp_path)
+    out = tmp_path / "study.qdpx"
+    export_project(store, "Study", "qdpx", out)
+    create_project(store, "Copy")
+    import_files(store, "Copy", [out])
+    assert summary(store, "Copy").codes == 66
+
+
+@pytest.mark.parametrize("format", ["csv", "json", "xlsx", "qdc"])
+def test_other_exports_are_written_whole(store: Store, tmp_path: Path, format: str) -> None:
+    _build(store, tmp_path)
+    out = tmp_path / f"study.{format}"
+    export_project(store, "Study", format, out)
+    assert out.stat().st_size > 0
+    assert not list(tmp_path.glob(".*.partial"))

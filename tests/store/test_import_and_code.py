@@ -1,0 +1,211 @@
+"""Importing files into a project and coding them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from collabmap.errors import InvalidInput, UnknownName
+from collabmap.store import Store
+from collabmap.store.coding import (
+    apply_code,
+    list_codings,
+    remove_coding,
+    review_coding,
+    write_memo,
+)
+from collabmap.store.models import Coding, Memo, Segment, Source, SourcePartnership
+from collabmap.store.projects import create_project
+from collabmap.store.segments import list_segments
+from collabmap.store.sources import import_files
+
+TRANSCRIPT = """Interviewer: How did the lunch club start?
+R1: The council asked us to run it. We designed it with the community team.
+Interviewer: Who runs it now?
+R1: Volunteers run it on their own since the grant ended.
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    transcript = tmp_path / "interview-1.txt"
+    transcript.write_text(TRANSCRIPT.replace("\n", "\r\n"), encoding="utf-8")
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nThe deal asks residents to recycle.\n\nSecond paragraph.\n")
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"caf\xe9 \xff")
+    return {"transcript": transcript, "notes.md": notes, "broken": broken}
+
+
+def test_files_are_imported_with_lf_text_and_segmented_on_first_use(
+    store: Store, files: dict[str, Path]
+) -> None:
+    create_project(store, "Study")
+    report = import_files(store, "Study", [files["transcript"], files["notes.md"]])
+    assert report.exit_code == 0
+    assert [r.sources for r in report.results] == [["interview-1.txt"], ["notes.md"]]
+    with store.reading() as session:
+        source = session.scalar(select(Source).where(Source.name == "interview-1.txt"))
+        assert source is not None
+        assert "\r" not in source.text
+        assert source.kind == "transcript"
+        assert source.segmented is False
+    turns = list_segments(store, "Study", "interview-1.txt", kind="speaker_turn")
+    assert [t.speaker for t in turns] == ["Interviewer", "R1", "Interviewer", "R1"]
+    assert turns[1].text.startswith("The council asked us")
+    sentences = list_segments(store, "Study", "interview-1.txt", kind="sentence")
+    assert [s.text for s in sentences[1:3]] == [
+        "The council asked us to run it.",
+        "We designed it with the community team.",
+    ]
+    with store.reading() as session:
+        assert session.scalar(select(Source.segmented).where(Source.id == source.id)) is True
+        count = session.scalar(select(func.count()).select_from(Segment))
+    list_segments(store, "Study", "interview-1.txt")  # a second use computes nothing new
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Segment)) == count
+
+
+def test_a_refused_file_is_reported_and_the_others_imported(
+    store: Store, files: dict[str, Path]
+) -> None:
+    create_project(store, "Study")
+    report = import_files(store, "Study", [files["broken"], files["notes.md"]])
+    assert report.exit_code == 1
+    refused = report.refused[0]
+    assert refused.path.endswith("broken.txt")
+    assert refused.message is not None and "UTF-8" in refused.message
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Source)) == 1
+
+
+def test_every_file_refused_is_exit_code_2(store: Store, files: dict[str, Path]) -> None:
+    create_project(store, "Study")
+    assert import_files(store, "Study", [files["broken"]]).exit_code == 2
+
+
+def test_the_same_text_twice_is_skipped_not_duplicated(
+    store: Store, files: dict[str, Path], tmp_path: Path
+) -> None:
+    create_project(store, "Study")
+    copy = tmp_path / "copy.md"
+    copy.write_bytes(files["notes.md"].read_bytes())
+    report = import_files(store, "Study", [files["notes.md"], copy])
+    assert [r.status for r in report.results] == ["imported", "skipped"]
+
+
+def test_sources_can_be_linked_to_a_partnership(store: Store, files: dict[str, Path]) -> None:
+    create_project(store, "Study", with_examples=True)
+    import_files(store, "Study", [files["notes.md"]], partnership="Wigan Deal")
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(SourcePartnership)) == 1
+    with pytest.raises(UnknownName, match="unknown partnership 'Leeds'"):
+        import_files(store, "Study", [files["transcript"]], partnership="Leeds")
+
+
+def test_importing_into_an_unknown_project_names_the_known_ones(
+    store: Store, files: dict[str, Path]
+) -> None:
+    create_project(store, "Study")
+    with pytest.raises(UnknownName, match="known: Study"):
+        import_files(store, "Studdy", [files["notes.md"]])
+
+
+def test_a_code_is_applied_by_quotation_offsets_or_segment(
+    store: Store, files: dict[str, Path]
+) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["transcript"]])
+    by_quote = apply_code(
+        store,
+        "Study",
+        "interview-1.txt",
+        "activity:co_design",
+        quote="We designed it with the community team.",
+    )
+    assert by_quote.code == "Activities/Co-design"
+    assert by_quote.text == "We designed it with the community team."
+    by_offsets = apply_code(
+        store,
+        "Study",
+        "interview-1.txt",
+        "Activities/Community self-organization",
+        start=by_quote.end + 1,
+        end=by_quote.end + 40,
+        coder="second coder",
+    )
+    assert by_offsets.coder == "second coder"
+    sentence = list_segments(store, "Study", "interview-1.txt", kind="sentence")[-1]
+    by_segment = apply_code(
+        store, "Study", "interview-1.txt", "Citizen self-help", segment_id=sentence.id
+    )
+    assert by_segment.text == "Volunteers run it on their own since the grant ended."
+    assert len(list_codings(store, "Study")) == 3
+    assert len(list_codings(store, "Study", code="activity:co_design")) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"start": 5, "end": 5000}, "outside 'interview-1.txt'"),
+        ({"start": 9, "end": 3}, "outside"),
+        ({"quote": "not in the text"}, "does not occur"),
+        ({"quote": "R1"}, "occurs more than once"),
+        ({"start": 1}, "give both --start and --end"),
+        ({}, "give exactly one of"),
+        ({"start": 0, "end": 4, "quote": "x"}, "give exactly one of"),
+    ],
+)
+def test_bad_spans_are_refused_and_nothing_is_written(
+    store: Store, files: dict[str, Path], kwargs: dict[str, object], message: str
+) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["transcript"]])
+    with pytest.raises(InvalidInput, match=message):
+        apply_code(store, "Study", "interview-1.txt", "activity:co_design", **kwargs)  # type: ignore[arg-type]
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Coding)) == 0
+
+
+def test_a_group_cannot_be_applied_and_unknown_codes_are_named(
+    store: Store, files: dict[str, Path]
+) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["notes.md"]])
+    with pytest.raises(InvalidInput, match="is a group"):
+        apply_code(store, "Study", "notes.md", "Activities", start=0, end=5)
+    with pytest.raises(UnknownName, match="unknown code 'co-dezign'"):
+        apply_code(store, "Study", "notes.md", "co-dezign", start=0, end=5)
+
+
+def test_suggestions_are_reviewed_and_codings_removed(store: Store, files: dict[str, Path]) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["notes.md"]])
+    suggestion = apply_code(
+        store,
+        "Study",
+        "notes.md",
+        "Citizen self-help",
+        quote="The deal asks residents to recycle.",
+        coder="collabmap",
+        origin="machine",
+        confidence=0.8,
+        status="suggested",
+    )
+    assert suggestion.status == "suggested"
+    assert review_coding(store, "Study", suggestion.id, "accepted").status == "accepted"
+    remove_coding(store, "Study", suggestion.id)
+    assert list_codings(store, "Study") == []
+    with pytest.raises(UnknownName):
+        remove_coding(store, "Study", suggestion.id)
+
+
+def test_memos_are_saved_about_a_source(store: Store, files: dict[str, Path]) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["notes.md"]])
+    write_memo(store, "Study", "First reading", "Looks like self-help.", source="notes.md")
+    with store.reading() as session:
+        memo = session.scalar(select(Memo))
+        assert memo is not None and memo.source_id is not None
