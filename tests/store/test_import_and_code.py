@@ -209,3 +209,23 @@ def test_memos_are_saved_about_a_source(store: Store, files: dict[str, Path]) ->
     with store.reading() as session:
         memo = session.scalar(select(Memo))
         assert memo is not None and memo.source_id is not None
+
+
+def test_a_survey_then_plain_files_in_one_import_all_arrive(store: Store, tmp_path: Path) -> None:
+    survey = tmp_path / "survey.csv"
+    survey.write_text("id,answer\n1,We run the hall.\n2,Nobody asked us.\n")
+    subtitles = tmp_path / "meeting.vtt"
+    subtitles.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Officer>Do your part.\n\n"
+        "00:00:05.000 --> 00:00:09.000\n<v Resident>We already volunteer.\n"
+    )
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Plain notes.")
+    create_project(store, "Study")
+    report = import_files(store, "Study", [survey, subtitles, notes])
+    assert [r.status for r in report.results] == ["imported", "imported", "imported"]
+    turns = list_segments(store, "Study", "meeting.vtt", kind="speaker_turn")
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("Officer", "Do your part."),
+        ("Resident", "We already volunteer."),
+    ]

@@ -211,13 +211,13 @@ def _import_one(
             names, skipped = _store_plain(connection, project_id, imported, path.name, known)
         except IntegrityError:
             # another process took a name meanwhile: refresh what is known and try once more
-            known.__dict__.update(_Known.load(connection, project_id).__dict__)
+            known.refresh(connection, project_id)
             names, skipped = _store_plain(connection, project_id, imported, path.name, known)
         except SQLAlchemyError as exc:
             raise translate(exc, store.url) from exc
     else:
         names, skipped = _store_with_links(store, project_id, imported, path.name, partnership_id)
-        known.__dict__.update(_Known.load(connection, project_id).__dict__)
+        known.refresh(connection, project_id)
     if not names and skipped:
         return FileResult(str(path), "skipped", [], "already imported: " + "; ".join(skipped))
     return FileResult(str(path), "imported", names, None, warnings + skipped)
@@ -237,10 +237,18 @@ class _Known:
 
     @classmethod
     def load(cls, connection: Connection, project_id: int) -> _Known:
-        rows = connection.execute(
-            select(_SOURCES.c.name, _SOURCES.c.sha256).where(_SOURCES.c.project_id == project_id)
-        ).all()
+        """Read what the project holds, in a short transaction of its own."""
+        with connection.begin():
+            rows = connection.execute(
+                select(_SOURCES.c.name, _SOURCES.c.sha256).where(
+                    _SOURCES.c.project_id == project_id
+                )
+            ).all()
         return cls({name for name, _ in rows}, {sha: name for name, sha in rows})
+
+    def refresh(self, connection: Connection, project_id: int) -> None:
+        fresh = _Known.load(connection, project_id)
+        self.names, self.digests = fresh.names, fresh.digests
 
     def free_name(self, name: str) -> str:
         candidate, number = name, 2
@@ -268,8 +276,8 @@ def _store_plain(
                 skipped.append(f"{source.name} has the same text as {duplicate!r}")
                 continue
             name = known.free_name(source.name[:480])
-            connection.execute(
-                _INSERT,
+            result = connection.execute(
+                _INSERT.returning(_SOURCES.c.id) if source.segments else _INSERT,
                 {
                     "project_id": project_id,
                     "guid": new_guid(),
@@ -280,10 +288,18 @@ def _store_plain(
                     "length": len(source.text),
                     "sha256": digest,
                     "original_name": original,
-                    "segmented": False,
+                    "segmented": bool(source.segments),
                     "created_at": utcnow(),
                 },
             )
+            if source.segments:  # the importer found them (subtitle cues and voices): keep them
+                source_id = result.scalar_one()
+                bulk_insert(
+                    connection,
+                    SEGMENTS,
+                    ("source_id", "kind", "start", "end", "speaker"),
+                    [(source_id, g.kind, g.start, g.end, g.speaker) for g in source.segments],
+                )
             names.append(name)
             added.append((name, digest))
             known.names.add(name)
@@ -372,7 +388,6 @@ def _import_all(
     documents = [p for p in all_paths if not is_refi(p)]
     parsed = read_files(documents, limits=limits, text_column=text_column, segment=False)
     known = _Known.load(connection, project_id)
-    connection.commit()  # end the read's implicit transaction; each file has its own
     results: list[FileResult] = []
     for done, path in enumerate(all_paths, start=1):
         try:
@@ -395,8 +410,7 @@ def _import_all(
                     )
                 )
             if is_refi(path):
-                known = _Known.load(connection, project_id)
-                connection.commit()
+                known.refresh(connection, project_id)
         except InvalidInput as exc:
             message = str(exc).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
             results.append(FileResult(str(path), "refused", [], message))
