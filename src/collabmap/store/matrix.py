@@ -1,0 +1,279 @@
+"""The framework matrix of a project, gathered from the store, and its spreadsheet exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+
+from collabmap.classify import Classification, classify
+from collabmap.compare.matrix import Matrix, Quote, Theme, WrittenCell, build_matrix
+from collabmap.errors import CollabmapError, InvalidInput
+from collabmap.profile import Profile, parse_profile
+from collabmap.store._engine import Store
+from collabmap.store.coding import find_code
+from collabmap.store.models import (
+    Code,
+    Coder,
+    Coding,
+    MatrixCell,
+    MatrixCellCoding,
+    Partnership,
+    Source,
+    SourcePartnership,
+)
+from collabmap.store.projects import get_project
+
+__all__ = ["DEFAULT_GROUPS", "export_matrix", "project_matrix", "project_profiles"]
+
+DEFAULT_GROUPS = (
+    "group:structures",
+    "group:rationales_collaboration",
+    "group:rationales_co_creation",
+    "group:activities",
+    "group:accountability",
+)
+"""Theme groups shown by default: the article's comparison (27 themes)."""
+
+
+def project_profiles(
+    store: Store, project_name: str
+) -> tuple[list[str], dict[str, Profile], dict[str, Classification], list[str]]:
+    """Partnership names, their profiles and classifications, and notes on any that fail."""
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        rows = list(
+            session.execute(
+                select(Partnership.name, Partnership.profile)
+                .where(Partnership.project_id == project.id)
+                .order_by(Partnership.name)
+            )
+        )
+    names: list[str] = []
+    profiles: dict[str, Profile] = {}
+    results: dict[str, Classification] = {}
+    notes: list[str] = []
+    for name, data in rows:
+        names.append(name)
+        if not data:
+            notes.append(f"{name} has no profile yet.")
+            continue
+        try:
+            profiles[name] = parse_profile(data, source=name)
+            results[name] = classify(profiles[name])
+        except CollabmapError as exc:
+            notes.append(f"{name}: the stored profile cannot be classified ({exc}).")
+    return names, profiles, results, notes
+
+
+def project_matrix(
+    store: Store, project_name: str, *, themes: Sequence[str] | None = None
+) -> Matrix:
+    """The matrix of every partnership × the chosen themes (codes), with drafted summaries."""
+    names, profiles, results, notes = project_profiles(store, project_name)
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        codes = list(session.scalars(select(Code).where(Code.project_id == project.id)))
+        by_id = {c.id: c for c in codes}
+        if themes:
+            chosen = [find_code(session, project, ref) for ref in themes]
+        else:
+            order = {
+                c.id: DEFAULT_GROUPS.index(c.concept) for c in codes if c.concept in DEFAULT_GROUPS
+            }
+            chosen = sorted(
+                (
+                    c
+                    for c in codes
+                    if c.parent_id is not None and c.parent_id in order and c.is_codable
+                ),
+                key=lambda c: (order.get(c.parent_id or -1, 99), c.position),
+            )
+        theme_list = [
+            Theme(
+                str(c.id),
+                c.name,
+                by_id[c.parent_id].name
+                if c.parent_id is not None and c.parent_id in by_id
+                else "Themes",
+                c.concept,
+            )
+            for c in chosen
+        ]
+        theme_ids = {c.id for c in chosen}
+        case_ids = {
+            row[0]: row[1]
+            for row in session.execute(
+                select(Partnership.id, Partnership.name).where(Partnership.project_id == project.id)
+            )
+        }
+        coders = {row[0]: row[1] for row in session.execute(select(Coder.id, Coder.name))}
+        members: dict[int, list[int]] = {}
+        for source_id, case_id in session.execute(
+            select(SourcePartnership.source_id, SourcePartnership.partnership_id)
+            .join(Source)
+            .where(Source.project_id == project.id)
+        ):
+            members.setdefault(source_id, []).append(case_id)
+        texts: dict[int, tuple[str, str]] = {}
+        quotes: dict[tuple[str, str], list[Quote]] = {}
+        for coding in session.scalars(
+            select(Coding).where(
+                Coding.project_id == project.id,
+                Coding.status == "accepted",
+                Coding.code_id.in_(theme_ids),
+                Coding.source_id.in_(list(members)),
+            )
+        ):
+            if coding.source_id not in texts:
+                row = session.execute(
+                    select(Source.name, Source.text).where(Source.id == coding.source_id)
+                ).one()
+                texts[coding.source_id] = (row[0], row[1])
+            name, text = texts[coding.source_id]
+            quote = Quote(
+                name,
+                coding.start,
+                coding.end,
+                text[coding.start : coding.end],
+                coders.get(coding.coder_id, ""),
+                coding.id,
+            )
+            for case_id in members[coding.source_id]:
+                quotes.setdefault((case_ids[case_id], str(coding.code_id)), []).append(quote)
+        written: dict[tuple[str, str], WrittenCell] = {}
+        for cell in session.scalars(select(MatrixCell).where(MatrixCell.project_id == project.id)):
+            linked = tuple(
+                session.scalars(
+                    select(MatrixCellCoding.coding_id).where(MatrixCellCoding.cell_id == cell.id)
+                )
+            )
+            key = (case_ids[cell.partnership_id], str(cell.code_id))
+            written[key] = WrittenCell(
+                cell.summary, coders.get(cell.author_id or -1), cell.status, linked
+            )
+    matrix = build_matrix(
+        theme_list, names, quotes, profiles=profiles, results=results, written=written
+    )
+    if notes:
+        return Matrix(matrix.themes, matrix.partnerships, matrix.cells, matrix.notes + tuple(notes))
+    return matrix
+
+
+def export_matrix(matrix: Matrix, format: str, out: Path) -> Path:
+    """Write the matrix as XLSX (a sheet per theme group, quotes as comments and in a
+    'Quotes' sheet) or CSV (one row per cell)."""
+    if format not in ("xlsx", "csv"):
+        raise InvalidInput(f"a matrix exports as xlsx or csv; got {format!r}")
+    if not out.parent.is_dir():
+        raise InvalidInput(f"cannot write {out}: no folder {out.parent}")
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        if format == "csv":
+            buffer = io.StringIO()
+            records = matrix.to_records()
+            fields = list(records[0]) if records else ["partnership", "theme", "summary"]
+            writer = csv.DictWriter(buffer, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows({k: _cell(v) for k, v in r.items()} for r in records)
+            tmp.write_text(buffer.getvalue(), encoding="utf-8")
+        else:
+            _write_xlsx(matrix, tmp)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _cell(value: object) -> object:
+    """Guard spreadsheet cells against formula injection and Excel's cell limit."""
+    if isinstance(value, str):
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            value = "'" + value
+        return value[:32_000]
+    return value
+
+
+def _write_xlsx(matrix: Matrix, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    draft = PatternFill("solid", fgColor="FFF2CC")
+    used: set[str] = set()
+    for group, themes in matrix.groups():
+        title = _sheet_title(group, used)
+        sheet = book.create_sheet(title)
+        sheet.append(["Partnership", *[t.label for t in themes]])
+        for cell in sheet[1]:
+            cell.font = bold
+            cell.alignment = wrap
+        sheet.column_dimensions["A"].width = 28
+        for column in range(2, len(themes) + 2):
+            sheet.column_dimensions[sheet.cell(1, column).column_letter].width = 45
+        for partnership in matrix.partnerships:
+            row = [_cell(partnership)]
+            row += [_cell(matrix.cell(partnership, t.id).summary) for t in themes]
+            sheet.append(row)
+            excel_row = sheet.max_row
+            for offset, theme in enumerate(themes, start=2):
+                data = matrix.cell(partnership, theme.id)
+                target = sheet.cell(excel_row, offset)
+                target.alignment = wrap
+                if data.drafted:
+                    target.fill = draft
+                if data.quotes:
+                    lines = [f"{q.source} [{q.start}:{q.end}] {q.text}" for q in data.quotes[:20]]
+                    comment = Comment("\n\n".join(lines)[:30_000], data.author or "collabmap")
+                    comment.width, comment.height = 400, 300
+                    target.comment = comment
+        sheet.freeze_panes = "B2"
+    quotes = book.create_sheet("Quotes")
+    quotes.append(["Partnership", "Group", "Theme", "Source", "Start", "End", "Quotation", "Coder"])
+    for cell in quotes[1]:
+        cell.font = bold
+    labels = {t.id: t for t in matrix.themes}
+    for (partnership, theme_id), data in matrix.cells.items():
+        theme = labels[theme_id]
+        for q in data.quotes:
+            quotes.append(
+                [
+                    _cell(partnership),
+                    _cell(theme.group),
+                    _cell(theme.label),
+                    _cell(q.source),
+                    q.start,
+                    q.end,
+                    _cell(q.text),
+                    _cell(q.coder),
+                ]
+            )
+    notes = book.create_sheet("About")
+    notes.append(["Framework matrix exported by collabmap"])
+    notes.append(["Cells shaded yellow hold drafted summaries (extractive; review before use)."])
+    for note in matrix.notes:
+        notes.append([note])
+    book.save(path)
+
+
+def _sheet_title(group: str, used: set[str]) -> str:
+    title = "".join(ch for ch in group if ch not in "[]:*?/\\")[:31] or "Themes"
+    base, number = title, 2
+    while title in used:
+        title = f"{base[:28]} {number}"
+        number += 1
+    used.add(title)
+    return title
