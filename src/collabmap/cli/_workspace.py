@@ -16,6 +16,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from collabmap.compare.tables import (
+    accountability_table,
+    rationale_table,
+    structure_activity_table,
+)
 from collabmap.errors import InvalidInput
 from collabmap.evidence.importers import ImportLimits
 from collabmap.store import Store, open_store
@@ -28,7 +33,9 @@ from collabmap.store.coding import (
     write_memo,
 )
 from collabmap.store.exchange import FORMATS, export_project
+from collabmap.store.matrix import export_matrix, project_matrix, project_profiles
 from collabmap.store.projects import create_project, delete_project, list_projects
+from collabmap.store.report import write_report
 from collabmap.store.segments import list_segments
 from collabmap.store.sources import import_files
 
@@ -408,6 +415,158 @@ def segments_command(
         )
 
 
+class ReportFormatOption(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+
+
+def report_command(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project to report on.")],
+    format: Annotated[ReportFormatOption, typer.Option("--format", "-f", help="html, pdf or md.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write.", dir_okay=False)
+    ],
+    partnership: Annotated[
+        str | None, typer.Option("--partnership", help="Report on this partnership only.")
+    ] = None,
+) -> None:
+    """Write a report: classifications with reasons, tables, charts, evidence, questions."""
+    console = Console(stderr=True)
+    with _store(ctx) as store:
+        if console.is_terminal:
+            with console.status(f"Writing the {format.value.upper()} report…"):
+                written = write_report(
+                    store, project, format.value, output, partnership=partnership
+                )
+        else:
+            written = write_report(store, project, format.value, output, partnership=partnership)
+    typer.echo(f"Wrote {written} ({written.stat().st_size:,} bytes).")
+
+
+class MatrixFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def matrix_command(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    theme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theme",
+            help="A code to use as a column (repeatable); default: the "
+            "structures, rationales, activities and accountability.",
+        ),
+    ] = None,
+    format: Annotated[
+        MatrixFormat, typer.Option("--format", "-f", help="text, json, csv or xlsx.")
+    ] = MatrixFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File for csv or xlsx.", dir_okay=False)
+    ] = None,
+) -> None:
+    """The framework matrix: partnerships × themes, each cell a summary with its quotes."""
+    with _store(ctx) as store:
+        matrix = project_matrix(store, project, themes=theme or None)
+    if format in (MatrixFormat.csv, MatrixFormat.xlsx):
+        if output is None:
+            raise InvalidInput(f"--format {format.value} needs --output FILE")
+        written = export_matrix(matrix, format.value, output)
+        typer.echo(f"Wrote {written} ({written.stat().st_size:,} bytes).")
+        return
+    if format is MatrixFormat.json:
+        _print_json(matrix.to_dict())
+        return
+    console = _out()
+    for group, themes in matrix.groups():
+        console.print(f"[bold]{escape(group)}[/bold]")
+        for partnership in matrix.partnerships:
+            for item in themes:
+                cell = matrix.cell(partnership, item.id)
+                if cell.empty:
+                    continue
+                mark = " (draft)" if cell.drafted else f" ({cell.status})"
+                console.print(
+                    f"  {escape(partnership)} × {escape(item.label)}{mark}: "
+                    f"{escape(_clip(cell.summary, 160))}"
+                )
+        console.print()
+    for note in matrix.notes:
+        console.print(f"[dim]{escape(note)}[/dim]")
+
+
+def compare_command(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Cross-case tables: structures × activities (Table 1), rationales, accountability."""
+    with _store(ctx) as store:
+        names, _, results, notes = project_profiles(store, project)
+    classified = [results[name] for name in names if name in results]
+    table1 = structure_activity_table(classified)
+    rationales = rationale_table(classified)
+    accountability = accountability_table(classified)
+    if as_json:
+        _print_json(
+            {
+                "structure_activity": table1.to_dict(),
+                "rationales": rationales.to_dict(),
+                "accountability": accountability.to_dict(),
+                "notes": notes,
+            }
+        )
+        return
+    console = _out()
+    # categories down, structures across: a terminal is narrow and structures are few
+    table = Table(
+        box=None, title="Activities by collaborative structure (Table 1)", title_justify="left"
+    )
+    table.add_column("activity category", overflow="fold")
+    for structure_row in table1.rows:
+        table.add_column(
+            f"{structure_row.label} ({len(structure_row.partnerships)})",
+            justify="right",
+            overflow="fold",
+        )
+    for category in table1.categories:
+        apart = "" if category in table1.co_creation else " (not co-creation)"
+        table.add_row(
+            escape(table1.labels[category] + apart),
+            *[r.cells[category].marker() for r in table1.rows],
+        )
+    console.print(table)
+    for note in (*table1.notes, *notes):
+        console.print(f"[dim]{escape(note)}[/dim]")
+    console.print()
+    rationale_view = Table(
+        "partnership",
+        *[rationales.labels[c] for c in rationales.codes],
+        box=None,
+        title="Rationales",
+        title_justify="left",
+    )
+    for name, cells in rationales.rows.items():
+        rationale_view.add_row(escape(name), *[cells.get(c, "") for c in rationales.codes])
+    console.print(rationale_view)
+    console.print()
+    open_view = Table(
+        "partnership",
+        "open accountability questions",
+        box=None,
+        title="Accountability",
+        title_justify="left",
+    )
+    for account in accountability.rows:
+        open_view.add_row(escape(account.partnership), str(sum(account.open.values())))
+    console.print(open_view)
+
+
 def register(app: typer.Typer) -> None:
     """Add the store commands to the root application."""
     app.add_typer(project_app, name="project")
@@ -420,3 +579,6 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_command)
     app.command("agreement")(agreement_command)
     app.command("segments")(segments_command)
+    app.command("report")(report_command)
+    app.command("matrix")(matrix_command)
+    app.command("compare")(compare_command)

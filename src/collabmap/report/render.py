@@ -1,0 +1,142 @@
+"""Rendering a report context as self-contained HTML, PDF (WeasyPrint) or Markdown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from importlib import resources
+from typing import Literal
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from collabmap.report.charts.typology import activity_chart, iap2_chart, typology_chart
+from collabmap.report.context import ReportContext
+
+__all__ = ["ReportFormat", "render_html", "render_markdown", "render_pdf", "render_report"]
+
+ReportFormat = Literal["html", "pdf", "md"]
+_IAP2_LIMIT = 12  # partnerships; beyond this one row per activity is too long to read
+_ENV = Environment(
+    loader=PackageLoader("collabmap.report", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _svg(data: bytes) -> str:
+    """Inline SVG without its XML prologue (it is not allowed inside HTML)."""
+    text = data.decode("utf-8")
+    return re.sub(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", "", text)
+
+
+def _charts(ctx: ReportContext) -> dict[str, str]:
+    results = [s.result for s in ctx.sections]
+    charts: dict[str, str] = {}
+    if ctx.single or not results:
+        return charts
+    shown = results if len(results) <= ctx.chart_limit else []
+    if shown:
+        charts["typology"] = _svg(typology_chart(shown))
+        charts["activity"] = _svg(activity_chart(shown))
+    if results and len(results) <= _IAP2_LIMIT:
+        charts["iap2"] = _svg(iap2_chart(results))
+    return charts
+
+
+def render_html(ctx: ReportContext, *, charts: dict[str, str] | None = None) -> str:
+    """One self-contained HTML page: styles and charts inline, nothing fetched."""
+    css = (resources.files("collabmap.report") / "templates" / "report.css").read_text("utf-8")
+    template = _ENV.get_template("report.html.j2")
+    return template.render(ctx=ctx, css=css, charts=_charts(ctx) if charts is None else charts)
+
+
+def render_pdf(ctx: ReportContext) -> bytes:
+    """An A4 PDF of the HTML report, with page numbers."""
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    pdf = HTML(string=render_html(ctx), base_url=None).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(ctx: ReportContext) -> str:
+    """The report as Markdown (tables as pipe tables; no charts)."""
+    lines = [f"# {ctx.title}", "", f"*collabmap report, {ctx.generated}*", ""]
+    lines += [
+        f"- Partnerships: **{len(ctx.sections)}**",
+        f"- Activities called co-creation that are not: **{ctx.mismatches}**",
+        f"- Accountability questions left open: **{ctx.open_questions}**",
+        "",
+    ]
+    lines += [f"> {note}" for note in ctx.notes] + ([""] if ctx.notes else [])
+    if not ctx.single:
+        table = ctx.table1
+        lines += ["## Collaborative structures and activities", ""]
+        if table.rows:
+            header = ["Structure", *[table.labels[c] for c in table.categories]]
+            lines.append("| " + " | ".join(header) + " |")
+            lines.append("|" + "---|" * len(header))
+            for row in table.rows:
+                cells = [f"{row.label} ({', '.join(row.partnerships)})"]
+                cells += [row.cells[c].marker() or "" for c in table.categories]
+                lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
+            lines.append("")
+        lines += [f"*{note}*" for note in table.notes] + [""]
+    for section in ctx.sections:
+        result = section.result
+        lines += [f"## {section.name}", ""]
+        if section.summary:
+            lines += [section.summary, ""]
+        hybrid = " (hybrid)" if result.structure.hybrid else ""
+        lines += [f"**Collaborative structure:** {section.structure_label}{hybrid}", ""]
+        lines += [f"- {reason}" for reason in result.structure.reasons] + [""]
+        if result.activities:
+            lines += ["| Activity | Called | Category | IAP2 |", "|---|---|---|---|"]
+            for a in result.activities:
+                category = ctx.labels[a.category] + (
+                    " — **rhetoric mismatch**" if a.rhetoric_mismatch else ""
+                )
+                lines.append(
+                    f"| {_md_escape(a.name)} | {_md_escape(a.called or '—')} | {category} | "
+                    f"{ctx.labels['iap2:' + (a.iap2_level or '')] if a.iap2_level else '—'} |"
+                )
+            lines.append("")
+        for r in result.rationales:
+            state = "justified" if r.justified else "general belief"
+            lines.append(f"- Rationale: {ctx.labels['r:' + r.code]} — {state}")
+        if result.rationales:
+            lines.append("")
+        for where, questions in section.open_questions:
+            lines += [f"**{where}** — open questions:", ""]
+            lines += [f"- {q}" for q in questions] + [""]
+        for code, quotes in section.quotes:
+            for q in quotes:
+                lines += [
+                    f"> {_md_escape(q.text)}",
+                    f"> — {code}, {q.source} [{q.start}–{q.end}]",
+                    "",
+                ]
+        if section.missing:
+            lines += [f"*Not yet recorded: {'; '.join(section.missing)}.*", ""]
+    lines += ["## Questions for the board", ""]
+    lines += [f"- {q}" for q in ctx.reflective_questions] + [""]
+    lines += ["## About this report", "", f"Framework: {ctx.framework}. Source: {ctx.citation}", ""]
+    return "\n".join(lines)
+
+
+_RENDERERS: dict[str, Callable[[ReportContext], str | bytes]] = {
+    "html": render_html,
+    "pdf": render_pdf,
+    "md": render_markdown,
+}
+
+
+def render_report(ctx: ReportContext, format: ReportFormat) -> bytes:
+    """The report in ``format`` as bytes, ready to write."""
+    output = _RENDERERS[format](ctx)
+    return output.encode("utf-8") if isinstance(output, str) else output

@@ -1,0 +1,95 @@
+"""Gathering a project's report from the store (the rendering is in :mod:`collabmap.report`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from collabmap.compare.matrix import Quote
+from collabmap.errors import InvalidInput, UnknownName
+from collabmap.report.context import ReportContext, build_report_context
+from collabmap.report.render import ReportFormat, render_report
+from collabmap.store._engine import Store
+from collabmap.store.coding import code_paths
+from collabmap.store.matrix import project_profiles
+from collabmap.store.models import Code, Coder, Coding, Partnership, Source, SourcePartnership
+from collabmap.store.projects import get_project
+
+__all__ = ["project_report", "write_report"]
+
+
+def project_report(
+    store: Store, project_name: str, *, partnership: str | None = None
+) -> ReportContext:
+    """The report of a whole project, or of one partnership in it."""
+    names, profiles, results, notes = project_profiles(store, project_name)
+    if partnership is not None:
+        if partnership not in names:
+            raise UnknownName("partnership", partnership, names)
+        names = [partnership]
+        notes = [n for n in notes if n.startswith(partnership)]
+    quotes: dict[str, list[tuple[str, Quote]]] = {name: [] for name in names}
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        paths = code_paths(list(session.scalars(select(Code).where(Code.project_id == project.id))))
+        coders = {row[0]: row[1] for row in session.execute(select(Coder.id, Coder.name))}
+        rows = session.execute(
+            select(Partnership.name, Source.name, Source.text, Coding)
+            .join(SourcePartnership, SourcePartnership.partnership_id == Partnership.id)
+            .join(Source, Source.id == SourcePartnership.source_id)
+            .join(Coding, Coding.source_id == Source.id)
+            .where(
+                Partnership.project_id == project.id,
+                Partnership.name.in_(names),
+                Coding.status == "accepted",
+            )
+            .order_by(Partnership.name, Source.name, Coding.start)
+        )
+        for case, source_name, text, coding in rows:
+            quotes[case].append(
+                (
+                    paths[coding.code_id],
+                    Quote(
+                        source_name,
+                        coding.start,
+                        coding.end,
+                        text[coding.start : coding.end],
+                        coders.get(coding.coder_id, ""),
+                        coding.id,
+                    ),
+                )
+            )
+    return build_report_context(
+        project_name,
+        names,
+        profiles,
+        results,
+        quotes,
+        notes=notes,
+        single=partnership is not None,
+    )
+
+
+def write_report(
+    store: Store,
+    project_name: str,
+    format: ReportFormat,
+    out: Path,
+    *,
+    partnership: str | None = None,
+) -> Path:
+    """Render the report and write it whole (via a temporary file) to ``out``."""
+    if format not in ("html", "pdf", "md"):
+        raise InvalidInput(f"a report is html, pdf or md; got {format!r}")
+    if not out.parent.is_dir():
+        raise InvalidInput(f"cannot write {out}: no folder {out.parent}")
+    data = render_report(project_report(store, project_name, partnership=partnership), format)
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
+    return out
