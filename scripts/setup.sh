@@ -9,6 +9,7 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
     echo "collabmap needs Python 3.11 or newer; found: $("$python" --version 2>&1)" >&2
     exit 2
 fi
+bash scripts/system-deps.sh
 if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -21,8 +21,9 @@ from collabmap.compare.tables import (
     rationale_table,
     structure_activity_table,
 )
-from collabmap.errors import InvalidInput
+from collabmap.errors import InvalidInput, UnknownName
 from collabmap.evidence.importers import ImportLimits
+from collabmap.report.charts import ChartFormat
 from collabmap.store import Store, open_store
 from collabmap.store.agreement import project_agreement
 from collabmap.store.coding import (
@@ -567,6 +568,198 @@ def compare_command(
     console.print(open_view)
 
 
+def qca_command(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="The outcome set, e.g. co_creation_present.")
+    ],
+    condition: Annotated[
+        list[str],
+        typer.Option("--condition", help="A condition set (repeatable), e.g. council_led."),
+    ],
+    cutoff: Annotated[
+        float,
+        typer.Option(
+            "--consistency-cutoff",
+            min=0.0,
+            max=1.0,
+            help="Rows at or above this consistency are coded 1.",
+        ),
+    ] = 0.8,
+    as_json: JsonOption = False,
+) -> None:
+    """Crisp-set QCA: truth table and minimised solution for an outcome across partnerships."""
+    from collabmap.compare.qca import catalogue, qca_for_partnerships
+
+    with _store(ctx) as store:
+        _, profiles, _, notes = project_profiles(store, project)
+    known = catalogue()
+    for item in (*condition, outcome):
+        if item not in known:
+            raise UnknownName("condition", item, sorted(known))
+    result = qca_for_partnerships(profiles, condition, outcome, consistency_cutoff=cutoff)
+    if as_json:
+        _print_json({**result.to_dict(), "notes": notes})
+        return
+    console = _out()
+    table = Table(box=None, title=f"Truth table for {outcome.upper()}", title_justify="left")
+    for name in condition:
+        table.add_column(name.upper(), justify="center")
+    for header in ("n", "with outcome", "consistency", "code", "cases"):
+        table.add_column(header, justify="right" if header != "cases" else "left", overflow="fold")
+    for row in result.table.rows:
+        table.add_row(
+            *[str(v) for v in row.configuration],
+            str(row.n),
+            str(len(row.cases_with_outcome)),
+            f"{row.consistency:.2f}",
+            str(row.code),
+            escape(", ".join(row.cases)),
+        )
+    console.print(table)
+    for excluded in result.table.excluded:
+        console.print(f"[dim]left out: {escape(str(excluded.to_dict()))}[/dim]")
+    solution = result.solution
+    console.print(
+        f"[bold]Solution[/bold] (conservative): "
+        f"{escape(solution.expression or 'none: no configuration reaches the cutoff')}"
+    )
+    if solution.consistency is not None and solution.coverage is not None:
+        console.print(f"  consistency {solution.consistency:.2f}, coverage {solution.coverage:.2f}")
+    for note in (*result.table.notes, *solution.notes, *notes):
+        console.print(f"[dim]{escape(note)}[/dim]")
+
+
+class ChartKind(StrEnum):
+    typology = "typology"
+    activities = "activities"
+    iap2 = "iap2"
+    network = "network"
+    similarity = "similarity"
+
+
+def chart_command(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    kind: Annotated[
+        ChartKind, typer.Argument(help="typology, activities, iap2, network or similarity.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", dir_okay=False, help="An .svg or .png file.")
+    ] = None,
+    partnership: Annotated[
+        str | None, typer.Option("--partnership", help="One partnership (needed for network).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the chart's data as JSON.")
+    ] = False,
+) -> None:
+    """Draw one chart as SVG or PNG, or print its data as JSON (for the web application)."""
+    from collabmap.compare.network import partnership_network
+    from collabmap.compare.similarity import similarity_map
+    from collabmap.report.charts.network import network_chart
+    from collabmap.report.charts.similarity import similarity_chart
+    from collabmap.report.charts.typology import (
+        activity_chart,
+        activity_data,
+        iap2_chart,
+        iap2_data,
+        typology_chart,
+        typology_data,
+    )
+
+    if output is None and not as_json:
+        raise InvalidInput("give --output FILE.svg or FILE.png, or --json")
+    chart_format: ChartFormat = "svg"
+    if output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix not in ("svg", "png"):
+            raise InvalidInput(f"{output}: a chart is written as .svg or .png")
+        chart_format = "png" if suffix == "png" else "svg"
+    with _store(ctx) as store:
+        names, profiles, results, _ = project_profiles(store, project)
+    if partnership is not None:
+        if partnership not in profiles:
+            raise UnknownName("partnership with a profile", partnership, sorted(profiles))
+        names = [partnership]
+    chosen = [results[n] for n in names if n in results]
+    data: object
+    draw: Callable[[ChartFormat], bytes]
+    if kind is ChartKind.network:
+        if partnership is None:
+            raise InvalidInput("a network chart is of one partnership: give --partnership NAME")
+        network = partnership_network(profiles[partnership])
+        data, draw = network.to_dict(), lambda f: network_chart(network, f)
+    elif kind is ChartKind.similarity:
+        mapped = similarity_map([profiles[n] for n in names if n in profiles])
+        data, draw = mapped.to_dict(), lambda f: similarity_chart(mapped, f)
+    elif kind is ChartKind.typology:
+        data, draw = typology_data(chosen), lambda f: typology_chart(chosen, f)
+    elif kind is ChartKind.activities:
+        data, draw = activity_data(chosen), lambda f: activity_chart(chosen, f)
+    else:
+        data, draw = iap2_data(chosen), lambda f: iap2_chart(chosen, f)
+    if as_json:
+        _print_json(data)
+    if output is not None:
+        if not output.parent.is_dir():
+            raise InvalidInput(f"cannot write {output}: no folder {output.parent}")
+        output.write_bytes(draw(chart_format))
+        typer.echo(f"Wrote {output}.", err=as_json)
+
+
+def consensus_command(
+    profiles: Annotated[
+        list[Path],
+        typer.Argument(help="One profile per respondent (the file name names the respondent)."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart", dir_okay=False, help="Also draw the consensus chart (.svg or .png)."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Where respondents from different partners agree and disagree about one partnership."""
+    from collabmap.compare.consensus import consensus
+    from collabmap.profile import load_profile
+    from collabmap.report.charts.consensus import consensus_chart
+
+    if len(profiles) < 2:
+        raise InvalidInput("consensus needs at least two respondents' profiles")
+    responses = {path.stem: load_profile(path) for path in profiles}
+    report = consensus(responses)
+    if output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix not in ("svg", "png"):
+            raise InvalidInput(f"{output}: a chart is written as .svg or .png")
+        output.write_bytes(consensus_chart(report, "png" if suffix == "png" else "svg"))
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    console = _out()
+    disagreements = [q for q in report.questions if q.disagreement]
+    console.print(
+        f"[bold]{len(disagreements)} of {len(report.questions)} answers differ "
+        f"between {len(responses)} respondents.[/bold]"
+    )
+    for question in disagreements:
+        answers = "; ".join(f"{who}: {answer or '—'}" for who, answer in question.answers.items())
+        console.print(f"  ◆ {escape(question.path)} — {escape(answers)}")
+    for implied in report.implied:
+        console.print(
+            f"  {escape(implied.respondent)}'s answers make it: {escape(implied.structure)}"
+        )
+    names = sorted({name for implied in report.implied for name in implied.activities})
+    for name in names:
+        seen = {i.respondent: i.activities.get(name) for i in report.implied}
+        if len(set(seen.values())) > 1:
+            views = "; ".join(f"{who}: {category or '—'}" for who, category in seen.items())
+            console.print(f"  ◆ {escape(name)} is classified differently — {escape(views)}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the store commands to the root application."""
     app.add_typer(project_app, name="project")
@@ -582,3 +775,6 @@ def register(app: typer.Typer) -> None:
     app.command("report")(report_command)
     app.command("matrix")(matrix_command)
     app.command("compare")(compare_command)
+    app.command("qca")(qca_command)
+    app.command("chart")(chart_command)
+    app.command("consensus")(consensus_command)

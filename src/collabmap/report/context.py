@@ -46,6 +46,7 @@ class PartnershipSection:
     open_questions: list[tuple[str, list[str]]]
     missing: list[str]
     unverified: list[str]
+    profile: Profile | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def _section(
         open_questions=list(open_questions.items()),
         missing=_missing(profile, result, len(quotes)),
         unverified=list(profile.unverified),
+        profile=profile,
     )
 
 

@@ -9,6 +9,10 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from collabmap.compare.network import partnership_network
+from collabmap.compare.similarity import similarity_map
+from collabmap.report.charts.network import network_chart
+from collabmap.report.charts.similarity import similarity_chart
 from collabmap.report.charts.typology import activity_chart, iap2_chart, typology_chart
 from collabmap.report.context import ReportContext
 
@@ -16,6 +20,7 @@ __all__ = ["ReportFormat", "render_html", "render_markdown", "render_pdf", "rend
 
 ReportFormat = Literal["html", "pdf", "md"]
 _IAP2_LIMIT = 12  # partnerships; beyond this one row per activity is too long to read
+_NETWORK_LIMIT = 12  # partnerships; beyond this the report would be mostly network charts
 _ENV = Environment(
     loader=PackageLoader("collabmap.report", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
@@ -27,18 +32,28 @@ _ENV = Environment(
 def _svg(data: bytes) -> str:
     """Inline SVG without its XML prologue (it is not allowed inside HTML)."""
     text = data.decode("utf-8")
-    return re.sub(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", "", text)
+    text = re.sub(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", "", text)
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", text, count=1, flags=re.S)
 
 
 def _charts(ctx: ReportContext) -> dict[str, str]:
     results = [s.result for s in ctx.sections]
     charts: dict[str, str] = {}
+    if len(results) <= _NETWORK_LIMIT:  # one network chart per partnership section
+        for index, section in enumerate(ctx.sections):
+            if section.profile is not None:
+                charts[f"network_{index}"] = _svg(
+                    network_chart(partnership_network(section.profile))
+                )
     if ctx.single or not results:
         return charts
     shown = results if len(results) <= ctx.chart_limit else []
     if shown:
         charts["typology"] = _svg(typology_chart(shown))
         charts["activity"] = _svg(activity_chart(shown))
+    if 3 <= len(results) <= ctx.chart_limit:
+        profiles = [s.profile for s in ctx.sections if s.profile is not None]
+        charts["similarity"] = _svg(similarity_chart(similarity_map(profiles)))
     if results and len(results) <= _IAP2_LIMIT:
         charts["iap2"] = _svg(iap2_chart(results))
     return charts

@@ -1,0 +1,61 @@
+"""The framework matrix: cells hold quotations and profile answers; missing summaries drafted."""
+
+from __future__ import annotations
+
+from collabmap.classify import classify
+from collabmap.compare.matrix import Quote, Theme, WrittenCell, build_matrix, draft_summary
+from collabmap.examples import load_example
+
+
+def test_a_draft_puts_the_profile_first_then_the_most_central_quotes() -> None:
+    quotes = [
+        "Residents run the library on their own now.",
+        "The weather was cold.",
+        "A residents' group runs the library and the hall on their own.",
+    ]
+    summary = draft_summary(["Library transfer: a rhetoric mismatch"], quotes)
+    assert summary.startswith("Library transfer: a rhetoric mismatch.")
+    assert "The weather was cold" not in summary
+    assert summary.count("\u201c") == 2
+
+
+def test_cells_are_drafted_unless_an_analyst_wrote_them() -> None:
+    wigan = load_example("wigan")
+    themes = [
+        Theme("1", "Citizen self-help", "Activities", "activity:citizen_self_help"),
+        Theme("2", "Co-design", "Activities", "activity:co_design"),
+    ]
+    quote = Quote("interview.txt", 0, 24, "We ask people to recycle", "ann", 7)
+    matrix = build_matrix(
+        themes,
+        ["Wigan Deal"],
+        {("Wigan Deal", "1"): [quote]},
+        profiles={"Wigan Deal": wigan},
+        results={"Wigan Deal": classify(wigan)},
+        written={("Wigan Deal", "2"): WrittenCell("No co-design found.", "ann", "reviewed")},
+    )
+    drafted = matrix.cell("Wigan Deal", "1")
+    assert drafted.drafted and drafted.status == "drafted"
+    assert drafted.answers == (
+        "Our part – your part pledges (called ‘co-creation’): a rhetoric mismatch",
+    )
+    assert "We ask people to recycle" in drafted.summary
+    written = matrix.cell("Wigan Deal", "2")
+    assert (written.summary, written.author, written.drafted) == (
+        "No co-design found.",
+        "ann",
+        False,
+    )
+    assert matrix.groups() == [("Activities", themes)]
+    assert matrix.to_records()[0]["quotes"] == 1
+
+
+def test_a_matrix_with_no_evidence_says_so() -> None:
+    matrix = build_matrix([Theme("1", "Risk", "Accountability", None)], ["Empty"], {})
+    cell = matrix.cell("Empty", "1")
+    assert cell.empty and cell.status == "empty" and cell.summary == ""
+    assert matrix.notes == ("1 of 1 cells have no evidence or answers yet.",)
+    assert build_matrix([], [], {}).notes == (
+        "No partnerships in the project yet.",
+        "No themes chosen.",
+    )
