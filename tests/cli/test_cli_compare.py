@@ -134,3 +134,44 @@ def test_consensus_between_two_respondents(run: Run, tmp_path: Path) -> None:
     assert "council: co_design; group: consultation_only" in " ".join(result.out.split())
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert run("consensus", str(council)).code == 2
+
+
+def test_a_cell_summary_replaces_the_draft(run: Run, db: str) -> None:
+    result = run(
+        "--db",
+        db,
+        "cell",
+        "Study",
+        "Wirral",
+        "activity:co_design",
+        "--summary",
+        "Residents and officers designed the food strategy together.",
+        "--status",
+        "reviewed",
+        "--coder",
+        "ann",
+    )
+    assert result.code == 0, result.err
+    data = json.loads(
+        run("--db", db, "matrix", "Study", "--theme", "activity:co_design", "--format", "json").out
+    )
+    cell = next(c for c in data["cells"] if c["partnership"] == "Wirral")
+    assert (cell["summary"], cell["status"], cell["author"], cell["drafted"]) == (
+        "Residents and officers designed the food strategy together.",
+        "reviewed",
+        "ann",
+        False,
+    )
+    bad = run(
+        "--db",
+        db,
+        "cell",
+        "Study",
+        "Wirral",
+        "activity:co_design",
+        "--summary",
+        "x",
+        "--status",
+        "final",
+    )
+    assert bad.code == 2 and "status must be one of draft, reviewed, agreed" in bad.err

@@ -760,6 +760,40 @@ def consensus_command(
             console.print(f"  ◆ {escape(name)} is classified differently — {escape(views)}")
 
 
+def cell_command(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    partnership: Annotated[str, typer.Argument(help="The partnership (row).")],
+    code: Annotated[
+        str, typer.Argument(help="The theme (column): a code's concept id, path or name.")
+    ],
+    summary: Annotated[
+        str, typer.Option("--summary", help="The cell's summary ('-' reads standard input).")
+    ],
+    status: Annotated[str, typer.Option("--status", help="draft, reviewed or agreed.")] = "draft",
+    coder: Annotated[str, typer.Option("--coder", help="Who writes it.")] = "analyst",
+    evidence: Annotated[
+        list[int] | None, typer.Option("--evidence", help="A supporting coding's id (repeatable).")
+    ] = None,
+) -> None:
+    """Write one framework-matrix cell's summary, replacing the draft."""
+    from collabmap.store.links import set_matrix_cell
+
+    text = sys.stdin.read() if summary == "-" else summary
+    with _store(ctx) as store:
+        set_matrix_cell(
+            store,
+            project,
+            partnership,
+            code,
+            summary=text,
+            author=coder,
+            status=status,
+            coding_ids=evidence,
+        )
+    typer.echo(f"Saved the {partnership} × {code} cell ({status}).")
+
+
 def register(app: typer.Typer) -> None:
     """Add the store commands to the root application."""
     app.add_typer(project_app, name="project")
@@ -778,3 +812,4 @@ def register(app: typer.Typer) -> None:
     app.command("qca")(qca_command)
     app.command("chart")(chart_command)
     app.command("consensus")(consensus_command)
+    app.command("cell")(cell_command)
