@@ -18,6 +18,7 @@ errors into one clear line and an exit code or status. Every error says which in
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 __all__ = [
@@ -99,12 +100,18 @@ class InvalidProfile(InvalidDocument):
 class UnknownName(InvalidInput):
     """A name that collabmap does not know, with the names it does know."""
 
-    def __init__(self, what: str, name: str, known: list[str]) -> None:
+    def __init__(self, what: str, name: str, known: list[str] | None) -> None:
         self.what = what
         self.name = name
-        self.known = list(known)
-        choices = ", ".join(known) if known else "none"
-        super().__init__(f"unknown {what} {name!r}; known: {choices}")
+        self.known = list(known or [])
+        message = f"unknown {what} {name!r}"
+        if known is not None:
+            close = difflib.get_close_matches(name, self.known, n=3, cutoff=0.6)
+            if close and len(self.known) > 12:
+                message += f"; did you mean {', '.join(close)}?"
+            else:
+                message += f"; known: {', '.join(self.known) if self.known else 'none'}"
+        super().__init__(message)
 
 
 class AlreadyExists(InvalidInput):

@@ -161,3 +161,83 @@ def test_a_refi_export_from_another_tool_imports_from_the_command_line(run: Run,
     result = run("--db", db, "import", "Imported", str(fixture))
     assert result.code == 0, result.err
     assert f"imported  {fixture}: 2 sources" in result.out
+
+
+def test_reading_commands_do_not_create_a_store(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "nothing-here.db"
+    result = run("--db", str(db), "project", "list")
+    assert result.code == 2
+    assert "there is no collabmap store at" in result.err
+    assert not db.exists()
+
+
+def test_codes_listing_adding_and_linking_evidence(run: Run, db: str, tmp_path: Path) -> None:
+    run("--db", db, "project", "create", "Study", "--with-examples")
+    assert (
+        "Added the code 'Activities/Peer support'."
+        in run("--db", db, "codes", "Study", "--add", "Activities/Peer support").out
+    )
+    tree = run("--db", db, "codes", "Study").out
+    assert "  Peer support" in tree and "Co-design  [activity:co_design]" in tree
+    source = tmp_path / "deal.txt"
+    source.write_text("Residents are asked to recycle more.\n")
+    run("--db", db, "import", "Study", str(source), "--partnership", "Wigan Deal")
+    coding = json.loads(
+        run(
+            "--db",
+            db,
+            "code",
+            "Study",
+            "deal.txt",
+            "activity:citizen_self_help",
+            "--quote",
+            "Residents are asked to recycle more.",
+            "--json",
+        ).out
+    )
+    linked = run(
+        "--db",
+        db,
+        "link",
+        "Study",
+        "Wigan Deal",
+        "activities[0].phases.delivery.citizens",
+        str(coding["id"]),
+    )
+    assert linked.code == 0, linked.err
+    missing = run("--db", db, "review", "Study", "999", "accepted")
+    assert missing.code == 2 and missing.err.strip() == "error: unknown coding in 'Study' '999'"
+
+
+def test_agreement_accepts_concept_ids_for_codes(run: Run, db: str, tmp_path: Path) -> None:
+    source = tmp_path / "talk.txt"
+    source.write_text("We run the hall. The council pays the rent.\n")
+    run("--db", db, "project", "create", "Study")
+    run("--db", db, "import", "Study", str(source))
+    for coder in ("ann", "bob"):
+        run(
+            "--db",
+            db,
+            "code",
+            "Study",
+            "talk.txt",
+            "activity:community_self_organization",
+            "--quote",
+            "We run the hall.",
+            "--coder",
+            coder,
+        )
+    data = json.loads(
+        run(
+            "--db",
+            db,
+            "agreement",
+            "Study",
+            "ann",
+            "bob",
+            "--code",
+            "activity:community_self_organization",
+            "--json",
+        ).out
+    )
+    assert data["by_code"][0]["code"] == "Activities/Community self-organization"

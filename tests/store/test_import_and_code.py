@@ -229,3 +229,45 @@ def test_a_survey_then_plain_files_in_one_import_all_arrive(store: Store, tmp_pa
         ("Officer", "Do your part."),
         ("Resident", "We already volunteer."),
     ]
+
+
+def test_identical_survey_answers_are_kept_as_separate_responses(
+    store: Store, tmp_path: Path
+) -> None:
+    survey = tmp_path / "yesno.csv"
+    survey.write_text("id,area,answer\n1,North,Yes\n2,South,Yes\n")
+    create_project(store, "Study")
+    report = import_files(store, "Study", [survey], text_column="answer")
+    assert report.results[0].sources == ["yesno.csv 1", "yesno.csv 2"]
+    assert not report.results[0].warnings or all(
+        "same text" not in w for w in report.results[0].warnings
+    )
+
+
+def test_the_team_adds_its_own_codes_under_the_framework_tree(store: Store) -> None:
+    from collabmap.errors import AlreadyExists
+    from collabmap.store.coding import add_code, list_codes
+
+    create_project(store, "Study")
+    assert add_code(store, "Study", "Activities/Peer support", description="Mutual aid") == (
+        "Activities/Peer support"
+    )
+    codes = {c.path: c for c in list_codes(store, "Study")}
+    assert codes["Activities/Peer support"].origin == "team"
+    assert (
+        list(codes).index("Activities/Peer support")
+        == list(codes).index("Activities/Consultation only") + 1
+    )
+    with pytest.raises(AlreadyExists):
+        add_code(store, "Study", "Activities/Peer support")
+    with pytest.raises(UnknownName, match="unknown parent code 'Activites'"):
+        add_code(store, "Study", "Activites/Other")
+    with pytest.raises(InvalidInput, match="not a code path"):
+        add_code(store, "Study", "Activities//x")
+
+
+def test_an_unknown_code_suggests_close_matches(store: Store, files: dict[str, Path]) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["notes.md"]])
+    with pytest.raises(UnknownName, match="did you mean activity:co_design"):
+        apply_code(store, "Study", "notes.md", "activity:co_desing", start=0, end=1)

@@ -53,8 +53,8 @@ def _db(ctx: typer.Context) -> str | None:
 
 
 @contextmanager
-def _store(ctx: typer.Context) -> Iterator[Store]:
-    store = open_store(_db(ctx))
+def _store(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
+    store = open_store(_db(ctx), create=create)
     try:
         yield store
     finally:
@@ -78,7 +78,7 @@ def project_create(
     ] = False,
 ) -> None:
     """Create a project with the framework's code tree."""
-    with _store(ctx) as store:
+    with _store(ctx, create=True) as store:
         created = create_project(store, name, with_examples=with_examples)
     typer.echo(
         f"Created project {created.name!r}: {created.codes} framework codes, "
@@ -794,6 +794,57 @@ def cell_command(
     typer.echo(f"Saved the {partnership} × {code} cell ({status}).")
 
 
+def codes_command(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    add: Annotated[
+        str | None,
+        typer.Option("--add", help="Add a code at this path, e.g. 'Activities/Peer support'."),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="What the new code means.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the project's code tree (with codings per code), or add the team's own code."""
+    from collabmap.store.coding import add_code, list_codes
+
+    with _store(ctx) as store:
+        if add is not None:
+            added = add_code(store, project, add, description=description)
+            typer.echo(f"Added the code {added!r}.")
+            return
+        codes = list_codes(store, project)
+    if as_json:
+        _print_json([c.to_dict() for c in codes])
+        return
+    for code in codes:
+        depth = code.path.count("/")
+        marker = f"  [{code.concept}]" if code.concept and depth else ""
+        count = f"  ({code.codings})" if code.codings else ""
+        typer.echo(f"{'  ' * depth}{code.path.rsplit('/', 1)[-1]}{count}{marker}")
+
+
+def link_command(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    partnership: Annotated[str, typer.Argument(help="The partnership.")],
+    answer: Annotated[
+        str,
+        typer.Argument(
+            help="The profile answer's path, e.g. activities[0].phases.delivery.citizens."
+        ),
+    ],
+    coding: Annotated[int, typer.Argument(help="The id of the coding that supports it.")],
+) -> None:
+    """Link a coding to the profile answer it supports (evidence for a judgement)."""
+    from collabmap.store.links import link_answer
+
+    with _store(ctx) as store:
+        link_answer(store, project, partnership, answer, coding)
+    typer.echo(f"Linked coding {coding} to {partnership}: {answer}.")
+
+
 def register(app: typer.Typer) -> None:
     """Add the store commands to the root application."""
     app.add_typer(project_app, name="project")
@@ -813,3 +864,5 @@ def register(app: typer.Typer) -> None:
     app.command("chart")(chart_command)
     app.command("consensus")(consensus_command)
     app.command("cell")(cell_command)
+    app.command("codes")(codes_command)
+    app.command("link")(link_command)

@@ -112,8 +112,12 @@ def translate(exc: SQLAlchemyError, url: str) -> StoreError:
     return StoreError(f"{where}: {detail}")
 
 
-def open_store(db: str | None = None, *, migrate: bool = True) -> Store:
-    """Open (creating if needed) the store at ``db`` and migrate it to the current schema."""
+def open_store(db: str | None = None, *, migrate: bool = True, create: bool = True) -> Store:
+    """Open the store at ``db`` and migrate it to the current schema.
+
+    A SQLite file is created when missing unless ``create`` is false — commands that only
+    read say there is no store rather than leave an empty file behind.
+    """
     url = resolve_url(db)
     try:
         parsed = make_url(url)
@@ -129,6 +133,11 @@ def open_store(db: str | None = None, *, migrate: bool = True) -> Store:
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
+            if not create and not Path(database).expanduser().exists():
+                raise InvalidInput(
+                    f"there is no collabmap store at {database} yet; create a project first "
+                    "(collabmap project create NAME), or give --db"
+                )
             folder = Path(database).expanduser().resolve().parent
             if not folder.is_dir():
                 raise InvalidInput(f"cannot create the store {database}: no folder {folder}")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.evidence.agreement import AgreementReport, CodedSpan, pairwise_agreement
 from collabmap.store._engine import Store
-from collabmap.store.coding import code_paths
+from collabmap.store.coding import code_paths, find_code
 from collabmap.store.models import Code, Coder, Coding, Segment, Source
 from collabmap.store.projects import get_project
 from collabmap.store.segments import ensure_segments
@@ -49,6 +49,8 @@ def project_agreement(
             if name not in project_coders:
                 raise UnknownName("coder", name, sorted(project_coders))
         paths = code_paths(list(session.scalars(select(Code).where(Code.project_id == project.id))))
+        if codes is not None:  # concept ids, paths or unique names, as everywhere else
+            codes = [paths[find_code(session, project, ref).id] for ref in codes]
         names: dict[int, str] = {
             row[0]: row[1]
             for row in session.execute(

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collabmap.errors import InvalidInput, UnknownName
+from collabmap.errors import AlreadyExists, InvalidInput, UnknownName
 from collabmap.store._engine import Store
 from collabmap.store.models import Code, Coder, Coding, Memo, Project, Segment, Source
 from collabmap.store.projects import get_coder, get_project, new_guid
 
 __all__ = [
+    "CodeInfo",
     "CodingInfo",
+    "add_code",
     "apply_code",
     "code_path",
     "code_paths",
@@ -22,6 +25,7 @@ __all__ = [
     "find_code",
     "find_source",
     "get_coding",
+    "list_codes",
     "list_codings",
     "remove_coding",
     "review_coding",
@@ -117,7 +121,9 @@ def find_code(session: Session, project: Project, ref: str) -> Code:
     if len(by_name) > 1:
         choices = ", ".join(sorted(paths[c.id] for c in by_name))
         raise InvalidInput(f"the code name {ref!r} is ambiguous; use its path: {choices}")
-    raise UnknownName("code", ref, sorted(c.concept or paths[c.id] for c in codes)[:30])
+    raise UnknownName(
+        "code", ref, sorted({*(c.concept for c in codes if c.concept), *paths.values()})
+    )
 
 
 def coding_info(session: Session, coding: Coding) -> CodingInfo:
@@ -175,7 +181,7 @@ def apply_code(
         if segment_id is not None:
             segment = session.get(Segment, segment_id)
             if segment is None or segment.source_id != source.id:
-                raise UnknownName("segment", str(segment_id), [])
+                raise UnknownName(f"segment of {source.name!r}", str(segment_id), None)
             start, end = segment.start, segment.end
         elif quote is not None:
             first = source.text.find(quote)
@@ -213,7 +219,7 @@ def apply_code(
 def get_coding(session: Session, project: Project, coding_id: int) -> Coding:
     coding = session.get(Coding, coding_id)
     if coding is None or coding.project_id != project.id:
-        raise UnknownName("coding", str(coding_id), [])
+        raise UnknownName(f"coding in {project.name!r}", str(coding_id), None)
     return coding
 
 
@@ -283,3 +289,99 @@ def write_memo(
         session.add(memo)
         session.flush()
         return memo.id
+
+
+def add_code(
+    store: Store,
+    project_name: str,
+    path: str,
+    *,
+    description: str | None = None,
+    color: str | None = None,
+) -> str:
+    """Add the team's own code at ``path`` (``Activities/Peer support``); parents must exist.
+
+    Returns the new code's path. A code whose name is already taken under that parent is
+    refused, so the tree never holds two codes a coder cannot tell apart.
+    """
+    parts = [part.strip() for part in path.split("/")]
+    if not all(parts) or any(len(part) > 300 for part in parts):
+        raise InvalidInput(f"{path!r} is not a code path (names separated by '/')")
+    if color is not None and not re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
+        raise InvalidInput(f"a colour is written #RRGGBB; got {color!r}")
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        codes = list(session.scalars(select(Code).where(Code.project_id == project.id)))
+        paths = code_paths(codes)
+        by_path = {paths[c.id]: c for c in codes}
+        parent_path = "/".join(parts[:-1])
+        parent = by_path.get(parent_path) if parent_path else None
+        if parent_path and parent is None:
+            raise UnknownName(
+                "parent code", parent_path, sorted(p for p in by_path if "/" not in p)
+            )
+        full = "/".join(parts)
+        if full in by_path:
+            raise AlreadyExists("code", full)
+        siblings = [c for c in codes if c.parent_id == (parent.id if parent else None)]
+        session.add(
+            Code(
+                project_id=project.id,
+                guid=new_guid(),
+                parent_id=parent.id if parent else None,
+                name=parts[-1],
+                description=description,
+                color=color.upper() if color else None,
+                origin="team",
+                position=len(siblings),
+            )
+        )
+    return full
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    path: str
+    concept: str | None
+    origin: str
+    codings: int
+    description: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "concept": self.concept,
+            "origin": self.origin,
+            "codings": self.codings,
+            "description": self.description,
+        }
+
+
+def list_codes(store: Store, project_name: str) -> list[CodeInfo]:
+    """The project's code tree in order, each code with how many accepted codings it has."""
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        codes = list(session.scalars(select(Code).where(Code.project_id == project.id)))
+        paths = code_paths(codes)
+        counts: dict[int, int] = {}
+        for code_id in session.scalars(
+            select(Coding.code_id).where(
+                Coding.project_id == project.id, Coding.status == "accepted"
+            )
+        ):
+            counts[code_id] = counts.get(code_id, 0) + 1
+        by_parent: dict[int | None, list[Code]] = {}
+        for code in codes:
+            by_parent.setdefault(code.parent_id, []).append(code)
+        ordered: list[Code] = []
+
+        def walk(parent: int | None) -> None:
+            for code in sorted(by_parent.get(parent, []), key=lambda c: (c.position, c.id)):
+                ordered.append(code)
+                walk(code.id)
+
+        walk(None)
+        return [
+            CodeInfo(paths[c.id], c.concept, c.origin, counts.get(c.id, 0), c.description)
+            for c in ordered
+        ]

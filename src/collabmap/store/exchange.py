@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collabmap import __version__
@@ -370,6 +370,13 @@ def _merge(session: Session, project: Project, data: RefiProject, label: str) ->
     return names
 
 
+def _count_codes(session: Session, project: Project) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(Code).where(Code.project_id == project.id))
+        or 0
+    )
+
+
 def import_refi(store: Store, project_name: str, path: Path, *, limits: ImportLimits) -> FileResult:
     """Merge a .qdpx project or a .qdc codebook into a project, in one transaction."""
     del limits  # REFI files have their own limits (zip members, XML size)
@@ -377,8 +384,11 @@ def import_refi(store: Store, project_name: str, path: Path, *, limits: ImportLi
         codes = refi.read_qdc(path)
         with store.transaction() as session:
             project = get_project(session, project_name)
-            added = _merge_codes(session, project, codes, None)
-        return FileResult(str(path), "imported", [], None, [f"{len(added)} codes in the codebook"])
+            before = _count_codes(session, project)
+            listed = _merge_codes(session, project, codes, None)
+            added = _count_codes(session, project) - before
+        note = f"{len(listed)} codes in the codebook; {added} new, {len(listed) - added} merged"
+        return FileResult(str(path), "imported", [], None, [note])
     result = refi.read_qdpx(path)
     with store.transaction() as session:
         project = get_project(session, project_name)
@@ -471,7 +481,9 @@ def _xlsx(session: Session, project: Project, out: Path) -> None:
         counts[row["code"]] = counts.get(row["code"], 0) + 1
     for code in codes:
         path = paths[code.id]
-        codes_sheet.append([path, code.concept, counts.get(path, 0), _cell(code.description)])
+        codes_sheet.append(
+            [_cell(path), code.concept, counts.get(path, 0), _cell(code.description)]
+        )
     sources_sheet = book.create_sheet("Sources")
     sources_sheet.append(["name", "kind", "characters", "imported"])
     for s in session.scalars(select(Source).where(Source.project_id == project.id)):

@@ -271,7 +271,8 @@ def _store_plain(
     with connection.begin():
         for source in imported:
             digest = _digest(source.text)
-            duplicate = known.digests.get(digest)
+            # two respondents may give the same answer; only whole documents are duplicates
+            duplicate = known.digests.get(digest) if source.kind != "survey_response" else None
             if duplicate is not None:
                 skipped.append(f"{source.name} has the same text as {duplicate!r}")
                 continue
@@ -323,10 +324,14 @@ def _store_with_links(
             raise InvalidInput("the project was deleted during the import")
         partnership = session.get(Partnership, partnership_id) if partnership_id else None
         for source in imported:
-            duplicate = session.scalar(
-                select(Source.name).where(
-                    Source.project_id == project_id, Source.sha256 == _digest(source.text)
+            duplicate = (
+                session.scalar(
+                    select(Source.name).where(
+                        Source.project_id == project_id, Source.sha256 == _digest(source.text)
+                    )
                 )
+                if source.kind != "survey_response"
+                else None
             )
             if duplicate is not None:
                 skipped.append(f"{source.name} has the same text as {duplicate!r}")
