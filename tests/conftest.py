@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from collabmap.store import Store, open_store
 from collabmap.store.models import Base
+from tests.cli.conftest import run  # noqa: F401 - the command-line fixture, for every folder
 from tests.pg import throwaway_cluster
 
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from collabmap import __version__
 from collabmap.classify import classify
 from collabmap.classify.activity import coverage_gaps
+from collabmap.cli._analyse import register as register_analyse
 from collabmap.cli._render import print_classification, print_examples_table, print_framework
 from collabmap.cli._workspace import register as register_workspace
 from collabmap.errors import InvalidFramework, InvalidInput, Issue
@@ -253,3 +254,4 @@ def classify_command(
 
 
 register_workspace(app)
+register_analyse(app)

@@ -258,7 +258,11 @@ def list_codings(
             query = query.where(Coding.code_id == find_code(session, project, code).id)
         if status is not None:
             query = query.where(Coding.status == status)
-        codings = session.scalars(query.order_by(Coding.source_id, Coding.start, Coding.id))
+        if status == "suggested":  # review the most confident suggestions first
+            query = query.order_by(Coding.confidence.desc(), Coding.source_id, Coding.start)
+        else:
+            query = query.order_by(Coding.source_id, Coding.start, Coding.id)
+        codings = session.scalars(query)
         return [coding_info(session, c) for c in codings]
 
 

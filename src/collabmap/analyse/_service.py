@@ -1,0 +1,90 @@
+"""Trained models on demand — cached on disk — and answers for many passages at once.
+
+Training a task's model takes a few seconds; the fitted model is kept in the user's cache
+folder (``$COLLABMAP_CACHE``, else ``$XDG_CACHE_HOME/collabmap`` or ``~/.cache/collabmap``),
+named by a digest of everything it was trained from (examples, cues, collabmap and
+scikit-learn versions), so a changed model is never used stale. ``COLLABMAP_CACHE=off``
+turns the cache off. The cache holds only models trained from the shipped examples: nothing
+from a project's data is written there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import joblib  # type: ignore[import-untyped]
+import sklearn  # type: ignore[import-untyped]
+
+from collabmap import __version__
+from collabmap.analyse._training import TASKS, Example, training_examples
+from collabmap.analyse.model import Answer, PassageClassifier
+from collabmap.errors import UnknownName
+
+__all__ = ["analyse", "classifier", "train"]
+
+
+def train(task: str, extra: Iterable[Example] = ()) -> PassageClassifier:
+    """A classifier trained on the shipped examples plus ``extra`` (a project's codings)."""
+    if task not in TASKS:
+        raise UnknownName("task", task, list(TASKS))
+    examples = [*training_examples(task), *extra]
+    return PassageClassifier(task=task).fit(
+        [e.text for e in examples],
+        [e.label for e in examples],
+        sample_weight=[e.weight for e in examples],
+    )
+
+
+def _cache_folder() -> Path | None:
+    setting = os.environ.get("COLLABMAP_CACHE")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "collabmap"
+
+
+def _digest(task: str) -> str:
+    data = resources.files("collabmap.analyse") / "data"
+    digest = hashlib.sha256(f"{__version__} {sklearn.__version__} {task}".encode())
+    digest.update((data / "training" / f"{task}.jsonl").read_bytes())
+    digest.update((data / "cues.yaml").read_bytes())
+    digest.update((resources.files("collabmap.analyse") / "model.py").read_bytes())
+    return digest.hexdigest()[:24]
+
+
+@cache
+def classifier(task: str) -> PassageClassifier:
+    """The shipped model of a task: from the cache when it is there, else trained and cached."""
+    if task not in TASKS:
+        raise UnknownName("task", task, list(TASKS))
+    folder = _cache_folder()
+    path = folder / f"{task}-{_digest(task)}.joblib" if folder else None
+    if path is not None and path.is_file():
+        try:
+            model = joblib.load(path)
+            if isinstance(model, PassageClassifier):
+                return model
+        except Exception:  # a damaged or foreign file: train afresh and replace it
+            pass
+    model = train(task)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            partial = path.with_suffix(f".{os.getpid()}.partial")
+            joblib.dump(model, partial)
+            partial.replace(path)
+        except OSError:  # a read-only home is no reason to fail: the model still works
+            pass
+    return model
+
+
+def analyse(task: str, texts: Sequence[str], *, evidence: bool = True) -> list[Answer]:
+    """Answers for ``texts`` (same order)."""
+    return classifier(task).answer(texts, evidence=evidence)

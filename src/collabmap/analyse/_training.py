@@ -1,0 +1,50 @@
+"""The labelled examples the text models learn from, written for training in our own words.
+
+They live in ``data/training/<task>.jsonl``, each marked ``"origin": "written-for-training"``;
+``dev-set`` cases are never among them, so evaluations on the dev set stay honest. A project's
+own accepted codings can be added (active learning: the models learn the team's judgement).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from collabmap.framework import Framework, default_framework
+
+__all__ = ["TASKS", "Example", "task_labels", "training_examples"]
+
+TASKS = ("activity", "partnership", "rationale")
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    weight: float = 1.0
+
+
+def task_labels(task: str, framework: Framework | None = None) -> tuple[str, ...]:
+    """The labels of a task, in the framework's order (the contract in DESIGN.md)."""
+    fw = framework or default_framework()
+    if task == "activity":
+        return tuple(c.id for c in sorted(fw.activity_categories, key=lambda c: c.priority))
+    if task == "partnership":
+        return tuple(s.id for s in fw.structures)
+    if task == "rationale":
+        return tuple(r.id for r in fw.rationales if r.kind == "collaboration")
+    raise ValueError(task)
+
+
+def training_examples(task: str) -> list[Example]:
+    """The shipped training examples of a task."""
+    path = resources.files("collabmap.analyse") / "data" / "training" / f"{task}.jsonl"
+    labels = set(task_labels(task))
+    examples = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            if item["label"] in labels:
+                examples.append(Example(item["text"], item["label"]))
+    return examples
