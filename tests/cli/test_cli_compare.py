@@ -175,3 +175,31 @@ def test_a_cell_summary_replaces_the_draft(run: Run, db: str) -> None:
         "final",
     )
     assert bad.code == 2 and "status must be one of draft, reviewed, agreed" in bad.err
+
+
+def test_a_teams_own_profiles_join_a_project_and_get_evidence(run: Run, tmp_path: Path) -> None:
+    db = str(tmp_path / "own.db")
+    run("--db", db, "project", "create", "Own")
+    profile = tmp_path / "ours.yaml"
+    assert run("profile", "new", "-o", str(profile)).code == 0
+    added = run("--db", db, "partnership", "add", "Own", str(profile))
+    assert added.code == 0 and "Added 1 partnership: Riverside Together." in added.out
+    again = run("--db", db, "partnership", "add", "Own", str(profile))
+    assert again.code == 2 and "already exists" in again.err
+    source = tmp_path / "notes.txt"
+    source.write_text("Residents and officers redesigned the lunch club together.")
+    run("--db", db, "import", "Own", str(source))
+    assert (
+        run("--db", db, "partnership", "attach", "Own", "Riverside Together", "notes.txt").code == 0
+    )
+    rows = json.loads(run("--db", db, "partnership", "list", "Own", "--json").out)
+    assert rows == [
+        {"name": "Riverside Together", "structure": "collaborative_council", "sources": 1}
+    ]
+    wrong = run("--db", db, "partnership", "attach", "Own", "Riverside Together", "nope.txt")
+    assert wrong.code == 2 and "unknown source 'nope.txt'" in wrong.err
+
+
+def test_a_group_is_not_a_matrix_theme(run: Run, db: str) -> None:
+    result = run("--db", db, "matrix", "Study", "--theme", "Activities")
+    assert result.code == 2 and "is a group of codes" in result.err

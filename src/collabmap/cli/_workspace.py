@@ -582,7 +582,7 @@ def qca_command(
         float,
         typer.Option(
             "--consistency-cutoff",
-            min=0.0,
+            min=0.01,
             max=1.0,
             help="Rows at or above this consistency are coded 1.",
         ),
@@ -845,9 +845,70 @@ def link_command(
     typer.echo(f"Linked coding {coding} to {partnership}: {answer}.")
 
 
+partnership_app = typer.Typer(
+    help="Add partnership profiles to a project and link sources to them.", no_args_is_help=True
+)
+
+
+@partnership_app.command("add")
+def partnership_add(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    profiles: Annotated[list[Path], typer.Argument(help="Profile files (YAML or JSON).")],
+) -> None:
+    """Add partnerships from profile files (all or none)."""
+    from collabmap.profile import load_profile
+    from collabmap.store.projects import add_profiles
+
+    loaded = [load_profile(path) for path in profiles]
+    with _store(ctx) as store:
+        names = add_profiles(store, project, loaded)
+    typer.echo(
+        f"Added {len(names)} partnership{'s' if len(names) != 1 else ''}: {', '.join(names)}."
+    )
+
+
+@partnership_app.command("list")
+def partnership_list(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    as_json: JsonOption = False,
+) -> None:
+    """List a project's partnerships with their structure and linked sources."""
+    from collabmap.store.projects import list_partnerships
+
+    with _store(ctx) as store:
+        rows = list_partnerships(store, project)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("partnership", "structure", "sources", box=None)
+    for row in rows:
+        table.add_row(
+            escape(row["name"]), str(row["structure"] or "no profile"), str(row["sources"])
+        )
+    _out().print(table)
+
+
+@partnership_app.command("attach")
+def partnership_attach(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    partnership: Annotated[str, typer.Argument(help="The partnership.")],
+    sources: Annotated[list[str], typer.Argument(help="Names of imported sources.")],
+) -> None:
+    """Link sources already in the project to a partnership (their codings become its evidence)."""
+    from collabmap.store.projects import attach_sources
+
+    with _store(ctx) as store:
+        added = attach_sources(store, project, partnership, sources)
+    typer.echo(f"Linked {added} source{'s' if added != 1 else ''} to {partnership}.")
+
+
 def register(app: typer.Typer) -> None:
     """Add the store commands to the root application."""
     app.add_typer(project_app, name="project")
+    app.add_typer(partnership_app, name="partnership")
     app.command("import")(import_command)
     app.command("code")(code_command)
     app.command("uncode")(uncode_command)

@@ -287,6 +287,9 @@ def build_matrix(
             )
             if key in written:
                 done = written[key]
+                if done.coding_ids:  # the analyst chose the evidence for this summary
+                    chosen = set(done.coding_ids)
+                    cell_quotes = tuple(q for q in cell_quotes if q.coding_id in chosen)
                 cells[key] = Cell(
                     partnership,
                     theme.id,

@@ -116,9 +116,12 @@ def _section(
         grouped.setdefault(code, [])
         if sum(len(v) for v in grouped.values()) < _MAX_QUOTES:
             grouped[code].append(quote)
-    open_questions: dict[str, list[str]] = {}
+    open_questions: dict[str, list[str]] = {}  # each question once, with what it concerns
     for flag in result.accountability_flags:
-        open_questions.setdefault(flag.activity or "The partnership", []).append(flag.question)
+        concerns = open_questions.setdefault(flag.question, [])
+        where = flag.activity or "the partnership as a whole"
+        if where not in concerns:
+            concerns.append(where)
     return PartnershipSection(
         name=name,
         place=profile.place,

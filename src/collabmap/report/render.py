@@ -126,9 +126,12 @@ def render_markdown(ctx: ReportContext) -> str:
             lines.append(f"- Rationale: {ctx.labels['r:' + r.code]} — {state}")
         if result.rationales:
             lines.append("")
-        for where, questions in section.open_questions:
-            lines += [f"**{where}** — open questions:", ""]
-            lines += [f"- {q}" for q in questions] + [""]
+        if section.open_questions:
+            lines += ["**Accountability questions left open:**", ""]
+            lines += [
+                f"- {q} (open for: {'; '.join(where)})" for q, where in section.open_questions
+            ]
+            lines.append("")
         for code, quotes in section.quotes:
             for q in quotes:
                 lines += [

@@ -80,6 +80,11 @@ def project_matrix(
         by_id = {c.id: c for c in codes}
         if themes:
             chosen = [find_code(session, project, ref) for ref in themes]
+            groups = [by_id[c.id].name for c in chosen if not c.is_codable]
+            if groups:
+                raise InvalidInput(
+                    f"{', '.join(groups)} is a group of codes; choose the codes in it as themes"
+                )
         else:
             order = {
                 c.id: DEFAULT_GROUPS.index(c.concept) for c in codes if c.concept in DEFAULT_GROUPS

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from collabmap.errors import AlreadyExists, InvalidInput, UnknownName
+from collabmap.errors import AlreadyExists, CollabmapError, InvalidInput, UnknownName
 from collabmap.examples import example_names, load_example
 from collabmap.framework import Framework, default_framework
 from collabmap.profile import Profile
@@ -27,10 +27,13 @@ from collabmap.store.models import (
 __all__ = [
     "ProjectSummary",
     "add_partnership",
+    "add_profiles",
+    "attach_sources",
     "create_project",
     "delete_project",
     "get_coder",
     "get_project",
+    "list_partnerships",
     "list_projects",
     "new_guid",
 ]
@@ -258,3 +261,73 @@ def delete_project(store: Store, name: str) -> None:
     with store.transaction() as session:
         project = get_project(session, name)
         session.execute(delete(Project).where(Project.id == project.id))
+
+
+def add_profiles(store: Store, project_name: str, profiles: list[Profile]) -> list[str]:
+    """Add partnerships with their profiles to a project, all or none."""
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        return [add_partnership(session, project, profile).name for profile in profiles]
+
+
+def attach_sources(store: Store, project_name: str, partnership: str, sources: list[str]) -> int:
+    """Link already-imported sources to a partnership (their codings become its evidence)."""
+    from collabmap.store.models import SourcePartnership
+
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        case = session.scalar(
+            select(Partnership).where(
+                Partnership.project_id == project.id, Partnership.name == partnership
+            )
+        )
+        if case is None:
+            known = list(
+                session.scalars(
+                    select(Partnership.name).where(Partnership.project_id == project.id)
+                )
+            )
+            raise UnknownName("partnership", partnership, known)
+        added = 0
+        for name in sources:
+            source = session.scalar(
+                select(Source).where(Source.project_id == project.id, Source.name == name)
+            )
+            if source is None:
+                names = list(
+                    session.scalars(select(Source.name).where(Source.project_id == project.id))
+                )
+                raise UnknownName("source", name, names)
+            if session.get(SourcePartnership, (source.id, case.id)) is None:
+                session.add(SourcePartnership(source_id=source.id, partnership_id=case.id))
+                added += 1
+        return added
+
+
+def list_partnerships(store: Store, project_name: str) -> list[dict[str, Any]]:
+    """Each partnership with its classification label and how many sources are linked to it."""
+    from collabmap.classify import classify
+    from collabmap.profile import parse_profile
+    from collabmap.store.models import SourcePartnership
+
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        rows = []
+        for case in session.scalars(
+            select(Partnership)
+            .where(Partnership.project_id == project.id)
+            .order_by(Partnership.name)
+        ):
+            linked = session.scalar(
+                select(func.count())
+                .select_from(SourcePartnership)
+                .where(SourcePartnership.partnership_id == case.id)
+            )
+            label = None
+            if case.profile:
+                try:
+                    label = classify(parse_profile(case.profile, source=case.name)).structure.label
+                except CollabmapError:
+                    label = "profile cannot be classified"
+            rows.append({"name": case.name, "structure": label, "sources": int(linked or 0)})
+        return rows
