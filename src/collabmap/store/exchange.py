@@ -32,6 +32,7 @@ from collabmap.evidence.model import (
     RefiUser,
     RefiVariable,
 )
+from collabmap.report.spreadsheet import safe_cell
 from collabmap.store._engine import Store
 from collabmap.store.coding import code_paths
 from collabmap.store.models import (
@@ -471,7 +472,7 @@ def _xlsx(session: Session, project: Project, out: Path) -> None:
     columns = ["source", "code", "text", "coder", "origin", "status", "confidence", "start", "end"]
     sheet.append(columns)
     for row in rows:
-        sheet.append([_cell(row[c]) for c in columns])
+        sheet.append([safe_cell(row[c]) for c in columns])
     codes_sheet = book.create_sheet("Codes")
     codes_sheet.append(["path", "concept", "codings", "description"])
     codes = list(session.scalars(select(Code).where(Code.project_id == project.id)))
@@ -482,22 +483,13 @@ def _xlsx(session: Session, project: Project, out: Path) -> None:
     for code in codes:
         path = paths[code.id]
         codes_sheet.append(
-            [_cell(path), code.concept, counts.get(path, 0), _cell(code.description)]
+            [safe_cell(path), code.concept, counts.get(path, 0), safe_cell(code.description)]
         )
     sources_sheet = book.create_sheet("Sources")
     sources_sheet.append(["name", "kind", "characters", "imported"])
     for s in session.scalars(select(Source).where(Source.project_id == project.id)):
-        sources_sheet.append([_cell(s.name), s.kind, s.length, s.created_at])
+        sources_sheet.append([safe_cell(s.name), s.kind, s.length, s.created_at])
     book.save(out)
-
-
-def _cell(value: Any) -> Any:
-    """Guard spreadsheet cells against formula injection and Excel's cell limit."""
-    if isinstance(value, str):
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            value = "'" + value
-        return value[:32_000]
-    return value
 
 
 def export_project(store: Store, project_name: str, format: str, out: Path) -> Path:
@@ -523,7 +515,7 @@ def export_project(store: Store, project_name: str, format: str, out: Path) -> P
                 )
                 writer.writeheader()
                 for row in rows:
-                    writer.writerow({k: _cell(v) for k, v in row.items()})
+                    writer.writerow({k: safe_cell(v) for k, v in row.items()})
                 tmp.write_text(buffer.getvalue(), encoding="utf-8")
             elif format == "json":
                 tmp.write_text(

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.store._engine import Store
@@ -22,26 +21,13 @@ from collabmap.store.models import (
     Partnership,
     ProfileAnswer,
     ProfileAnswerCoding,
-    Project,
     utcnow,
 )
-from collabmap.store.projects import get_coder, get_project
+from collabmap.store.projects import find_partnership, get_coder, get_project
 
 __all__ = ["CellInfo", "answer_evidence", "link_answer", "matrix_cells", "set_matrix_cell"]
 
 CELL_STATUSES = ("draft", "reviewed", "agreed")
-
-
-def _partnership(session: Session, project: Project, name: str) -> Partnership:
-    found = session.scalar(
-        select(Partnership).where(Partnership.project_id == project.id, Partnership.name == name)
-    )
-    if found is None:
-        known = list(
-            session.scalars(select(Partnership.name).where(Partnership.project_id == project.id))
-        )
-        raise UnknownName("partnership", name, known)
-    return found
 
 
 def link_answer(
@@ -50,7 +36,7 @@ def link_answer(
     """Record that a coding supports one answer of a partnership's profile."""
     with store.transaction() as session:
         project = get_project(session, project_name)
-        case = _partnership(session, project, partnership)
+        case = find_partnership(session, project, partnership)
         answer = session.scalar(
             select(ProfileAnswer).where(
                 ProfileAnswer.partnership_id == case.id, ProfileAnswer.path == path
@@ -75,7 +61,7 @@ def answer_evidence(
     """Each answered path of a partnership's profile with the codings that support it."""
     with store.reading() as session:
         project = get_project(session, project_name)
-        case = _partnership(session, project, partnership)
+        case = find_partnership(session, project, partnership)
         evidence: dict[str, list[CodingInfo]] = {}
         answers = session.scalars(
             select(ProfileAnswer)
@@ -134,7 +120,7 @@ def set_matrix_cell(
         raise InvalidInput("a matrix summary must be at most 20,000 characters")
     with store.transaction() as session:
         project = get_project(session, project_name)
-        case = _partnership(session, project, partnership)
+        case = find_partnership(session, project, partnership)
         theme = find_code(session, project, code)
         cell = session.scalar(
             select(MatrixCell).where(

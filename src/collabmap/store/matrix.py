@@ -13,6 +13,7 @@ from collabmap.classify import Classification, classify
 from collabmap.compare.matrix import Matrix, Quote, Theme, WrittenCell, build_matrix
 from collabmap.errors import CollabmapError, InvalidInput
 from collabmap.profile import Profile, parse_profile
+from collabmap.report.spreadsheet import safe_cell
 from collabmap.store._engine import Store
 from collabmap.store.coding import find_code
 from collabmap.store.models import (
@@ -183,7 +184,7 @@ def export_matrix(matrix: Matrix, format: str, out: Path) -> Path:
             fields = list(records[0]) if records else ["partnership", "theme", "summary"]
             writer = csv.DictWriter(buffer, fieldnames=fields)
             writer.writeheader()
-            writer.writerows({k: _cell(v) for k, v in r.items()} for r in records)
+            writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in records)
             tmp.write_text(buffer.getvalue(), encoding="utf-8")
         else:
             _write_xlsx(matrix, tmp)
@@ -195,15 +196,6 @@ def export_matrix(matrix: Matrix, format: str, out: Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return out
-
-
-def _cell(value: object) -> object:
-    """Guard spreadsheet cells against formula injection and Excel's cell limit."""
-    if isinstance(value, str):
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            value = "'" + value
-        return value[:32_000]
-    return value
 
 
 def _write_xlsx(matrix: Matrix, path: Path) -> None:
@@ -230,8 +222,8 @@ def _write_xlsx(matrix: Matrix, path: Path) -> None:
         for column in range(2, len(themes) + 2):
             sheet.column_dimensions[sheet.cell(1, column).column_letter].width = 45
         for partnership in matrix.partnerships:
-            row = [_cell(partnership)]
-            row += [_cell(matrix.cell(partnership, t.id).summary) for t in themes]
+            row = [safe_cell(partnership)]
+            row += [safe_cell(matrix.cell(partnership, t.id).summary) for t in themes]
             sheet.append(row)
             excel_row = sheet.max_row
             for offset, theme in enumerate(themes, start=2):
@@ -256,14 +248,14 @@ def _write_xlsx(matrix: Matrix, path: Path) -> None:
         for q in data.quotes:
             quotes.append(
                 [
-                    _cell(partnership),
-                    _cell(theme.group),
-                    _cell(theme.label),
-                    _cell(q.source),
+                    safe_cell(partnership),
+                    safe_cell(theme.group),
+                    safe_cell(theme.label),
+                    safe_cell(q.source),
                     q.start,
                     q.end,
-                    _cell(q.text),
-                    _cell(q.coder),
+                    safe_cell(q.text),
+                    safe_cell(q.coder),
                 ]
             )
     notes = book.create_sheet("About")

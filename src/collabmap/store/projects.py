@@ -31,6 +31,7 @@ __all__ = [
     "attach_sources",
     "create_project",
     "delete_project",
+    "find_partnership",
     "get_coder",
     "get_project",
     "list_partnerships",
@@ -69,6 +70,19 @@ def get_project(session: Session, name: str) -> Project:
         known = list(session.scalars(select(Project.name).order_by(Project.name)))
         raise UnknownName("project", name, known)
     return project
+
+
+def find_partnership(session: Session, project: Project, name: str) -> Partnership:
+    """A partnership of the project by name; the error lists the ones there are."""
+    found = session.scalar(
+        select(Partnership).where(Partnership.project_id == project.id, Partnership.name == name)
+    )
+    if found is None:
+        known = list(
+            session.scalars(select(Partnership.name).where(Partnership.project_id == project.id))
+        )
+        raise UnknownName("partnership", name, known)
+    return found
 
 
 def get_coder(session: Session, name: str, *, kind: str = "person") -> Coder:
@@ -276,18 +290,7 @@ def attach_sources(store: Store, project_name: str, partnership: str, sources: l
 
     with store.transaction() as session:
         project = get_project(session, project_name)
-        case = session.scalar(
-            select(Partnership).where(
-                Partnership.project_id == project.id, Partnership.name == partnership
-            )
-        )
-        if case is None:
-            known = list(
-                session.scalars(
-                    select(Partnership.name).where(Partnership.project_id == project.id)
-                )
-            )
-            raise UnknownName("partnership", partnership, known)
+        case = find_partnership(session, project, partnership)
         added = 0
         for name in sources:
             source = session.scalar(

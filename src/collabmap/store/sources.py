@@ -17,7 +17,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from collabmap.errors import CollabmapError, ImportRefused, InvalidInput, UnknownName
+from collabmap.errors import CollabmapError, ImportRefused, InvalidInput
 from collabmap.evidence.importers import ImportLimits, is_refi
 from collabmap.evidence.importers._pool import read_files
 from collabmap.evidence.model import ImportedSource, VariableValue
@@ -34,7 +34,7 @@ from collabmap.store.models import (
     Variable,
     utcnow,
 )
-from collabmap.store.projects import get_project, new_guid
+from collabmap.store.projects import find_partnership, get_project, new_guid
 
 __all__ = ["FileResult", "ImportReport", "Progress", "add_source", "import_files"]
 
@@ -181,18 +181,6 @@ def _insert_source(
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _find_partnership(session: Session, project: Project, name: str) -> Partnership:
-    partnership = session.scalar(
-        select(Partnership).where(Partnership.project_id == project.id, Partnership.name == name)
-    )
-    if partnership is None:
-        known = list(
-            session.scalars(select(Partnership.name).where(Partnership.project_id == project.id))
-        )
-        raise UnknownName("partnership", name, known)
-    return partnership
 
 
 def _import_one(
@@ -358,9 +346,7 @@ def import_files(
     with store.reading() as session:  # fail early, before any file, on a wrong name
         project = get_project(session, project_name)
         project_id = project.id
-        partnership_id = (
-            _find_partnership(session, project, partnership).id if partnership else None
-        )
+        partnership_id = find_partnership(session, project, partnership).id if partnership else None
     with store.engine.connect() as connection:
         return _import_all(
             store,

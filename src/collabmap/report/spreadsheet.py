@@ -1,0 +1,19 @@
+"""Writing values into spreadsheets safely."""
+
+from __future__ import annotations
+
+__all__ = ["EXCEL_CELL_LIMIT", "safe_cell"]
+
+EXCEL_CELL_LIMIT = 32_000
+"""Excel refuses cells over 32,767 characters; keep a margin."""
+
+
+def safe_cell(value: object) -> object:
+    """A value fit for a spreadsheet cell: text that a spreadsheet would run as a formula
+    (starting ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe —
+    interview text and imported code names are not trusted — and long text is cut."""
+    if isinstance(value, str):
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            value = "'" + value
+        return value[:EXCEL_CELL_LIMIT]
+    return value
