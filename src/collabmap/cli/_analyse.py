@@ -188,11 +188,11 @@ def suggest_command(
     """Suggest framework codes for uncoded segments; review them with `codings` and `review`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from collabmap.cli._workspace import _store
+    from collabmap.cli._common import store_for
     from collabmap.store.suggest import suggest
 
     console = Console(stderr=True)
-    with _store(ctx) as store:
+    with store_for(ctx) as store:
         if console.is_terminal:
             columns = (TextColumn("Suggesting"), BarColumn(), MofNCompleteColumn())
             with Progress(*columns, console=console, transient=True) as bar:

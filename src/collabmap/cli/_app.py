@@ -14,9 +14,9 @@ from rich.console import Console
 from collabmap import __version__
 from collabmap.classify import classify
 from collabmap.classify.activity import coverage_gaps
+from collabmap.cli import _compare, _evidence, _projects
 from collabmap.cli._analyse import register as register_analyse
 from collabmap.cli._render import print_classification, print_examples_table, print_framework
-from collabmap.cli._workspace import register as register_workspace
 from collabmap.errors import InvalidFramework, InvalidInput, Issue
 from collabmap.examples import example_names, load_example
 from collabmap.framework import (
@@ -253,5 +253,6 @@ def classify_command(
         print_classification(_out(), result, fw, loaded.place)
 
 
-register_workspace(app)
+for _module in (_projects, _evidence, _compare):
+    _module.register(app)
 register_analyse(app)
