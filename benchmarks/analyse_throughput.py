@@ -31,8 +31,9 @@ def _collabmap(*args: str) -> tuple[float, float]:
     """Run the CLI; return (seconds, the child's peak memory in MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "collabmap", *args], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "collabmap", *args], check=True, stdout=subprocess.DEVNULL
+    )
     elapsed = time.perf_counter() - started
     peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
     return elapsed, peak
@@ -56,8 +57,12 @@ def main() -> int:
             path.write_text("\n".join(lines) + "\n")
             seconds, peak = _collabmap("analyse", task, "--jsonl", str(path))
             rate = args.passages / seconds
-            results[f"analyse_{task}"] = {"passages": args.passages, "seconds": round(seconds, 2),
-                                          "per_second": round(rate), "peak_mb": round(peak)}
+            results[f"analyse_{task}"] = {
+                "passages": args.passages,
+                "seconds": round(seconds, 2),
+                "per_second": round(rate),
+                "peak_mb": round(peak),
+            }
             targets[f"{task}: 200 passages/s including start-up"] = rate >= 200
         # a project with --segments sentences: 1,000 sources of equal size
         per_source = max(1, args.segments // 1000)
@@ -71,8 +76,11 @@ def main() -> int:
         _collabmap("--db", db, "project", "create", "Bench")
         _collabmap("--db", db, "import", "Bench", *map(str, sorted(files.iterdir())))
         seconds, peak = _collabmap("--db", db, "suggest", "Bench")
-        results["suggest"] = {"sentences_requested": args.segments, "seconds": round(seconds, 1),
-                              "peak_mb": round(peak)}
+        results["suggest"] = {
+            "sentences_requested": args.segments,
+            "seconds": round(seconds, 1),
+            "peak_mb": round(peak),
+        }
         targets["suggestions for the project in under 10 minutes"] = seconds < 600
         targets["suggestions under 2 GB peak memory"] = peak < 2048
     print(json.dumps({"results": results, "targets_met": targets}, indent=2))
