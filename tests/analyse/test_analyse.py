@@ -103,7 +103,7 @@ def test_jsonl_lines_are_read_with_their_numbers() -> None:
     items = list(read_passages(['{"id": "a", "text": "x"}', "", "{bad", '["list"]', '{"id": 2}']))
     assert isinstance(items[0], Passage) and items[0].id == "a"
     assert [str(i) for i in items[1:]] == [
-        "line 3: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+        "line 3: not valid JSON (Expecting property name enclosed in double quotes, column 2)",
         'line 4: expected an object like {"id": ..., "text": ...}',
         'line 5: missing "text" (a string)',
     ]

@@ -55,7 +55,8 @@ def _digest(task: str) -> str:
     digest = hashlib.sha256(f"{__version__} {sklearn.__version__} {task}".encode())
     digest.update((data / "training" / f"{task}.jsonl").read_bytes())
     digest.update((data / "cues.yaml").read_bytes())
-    digest.update((resources.files("collabmap.analyse") / "model.py").read_bytes())
+    for module in ("model.py", "_features.py", "_training.py"):
+        digest.update((resources.files("collabmap.analyse") / module).read_bytes())
     return digest.hexdigest()[:24]
 
 
@@ -80,6 +81,9 @@ def classifier(task: str) -> PassageClassifier:
             partial = path.with_suffix(f".{os.getpid()}.partial")
             joblib.dump(model, partial)
             partial.replace(path)
+            for old in path.parent.glob(f"{task}-*.joblib"):  # models trained from older inputs
+                if old != path:
+                    old.unlink(missing_ok=True)
         except OSError:  # a read-only home is no reason to fail: the model still works
             pass
     return model

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+from collabmap.errors import InvalidFramework, Issue
 from collabmap.framework import Framework, default_framework
 
 __all__ = ["TASKS", "Example", "task_labels", "training_examples"]
@@ -42,9 +43,18 @@ def training_examples(task: str) -> list[Example]:
     path = resources.files("collabmap.analyse") / "data" / "training" / f"{task}.jsonl"
     labels = set(task_labels(task))
     examples = []
-    for line in path.read_text("utf-8").splitlines():
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         if line.strip():
             item = json.loads(line)
-            if item["label"] in labels:
-                examples.append(Example(item["text"], item["label"]))
+            if item["label"] not in labels:  # a framework and its examples must agree
+                raise InvalidFramework(
+                    f"training examples for {task}",
+                    [
+                        Issue(
+                            f"line {number}",
+                            f"label {item['label']!r} is not one of {', '.join(sorted(labels))}",
+                        )
+                    ],
+                )
+            examples.append(Example(item["text"], item["label"]))
     return examples

@@ -39,7 +39,8 @@ def read_passages(lines: Iterable[str]) -> Iterator[Passage | LineError]:
         try:
             item = json.loads(raw)
         except json.JSONDecodeError as exc:
-            yield LineError(number, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            problem = exc.msg.removesuffix(" at")
+            yield LineError(number, f"not valid JSON ({problem}, column {exc.colno})")
             continue
         if not isinstance(item, dict):
             yield LineError(number, 'expected an object like {"id": ..., "text": ...}')

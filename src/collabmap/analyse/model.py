@@ -2,8 +2,8 @@
 
 Words (1–2-grams), characters (3–5-grams within words) and the framework's cue counts feed a
 logistic regression, calibrated (Platt scaling, cross-validated) so that a score of 0.7 means
-about 70 % right. The evidence for an answer is the sentences whose removal lowers the chosen
-label's probability most, with the cue phrases found in them.
+about 70 % right. The evidence for an answer is the sentences that push the linear model's
+score most towards the chosen label, with the cue phrases in them that support it.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ class PassageClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
             if not text.strip():
                 warnings.append("the text is empty: the answer is a guess")
                 row = np.full(len(self.classes_), 1 / len(self.classes_))
-            elif len(words) < 4 or english / max(len(words), 1) < 0.12:
+            elif len(words) < 3 or english / len(words) < 0.04:
                 warnings.append(
                     "the text is very short or does not look like English prose: low confidence"
                 )

@@ -7,6 +7,7 @@ line on standard error and an exit code (2: invalid input, nothing changed; 1: p
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -18,6 +19,15 @@ from collabmap.cli._app import app
 from collabmap.errors import CollabmapError, InvalidInput
 
 __all__ = ["app", "main"]
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so Python's final flush does not fail too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("Interrupted.")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader (e.g. `| head`) has gone: stop quietly
+        _silence_stdout()
         return 0
     except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
         if debug:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -79,8 +80,14 @@ def analyse_command(
         batch = passages[start : start + _BATCH]
         answers.extend(analyse(task.value, [p.text for p in batch]))
     out = sys.stdout
-    for passage, answer in zip(passages, answers, strict=True):
-        out.write(json.dumps(answer.to_dict(passage.id), ensure_ascii=False) + "\n")
+    try:
+        for passage, answer in zip(passages, answers, strict=True):
+            out.write(json.dumps(answer.to_dict(passage.id), ensure_ascii=False) + "\n")
+        out.flush()
+    except BrokenPipeError:  # the reader (e.g. `| head`) has gone: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        raise typer.Exit(0) from None
     for error in errors:
         err.print(f"error: {jsonl}: {error}", markup=False, highlight=False)
     if errors:
@@ -161,7 +168,9 @@ def evaluate_command(
                 s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support)
             )
         console.print(table)
-        matrix = Table("gold \\ predicted", *[label[:10] for label in evaluation.labels], box=None)
+        matrix = Table("gold \\ predicted", box=None)
+        for label in evaluation.labels:
+            matrix.add_column(label.replace("_", " "), justify="right", overflow="fold")
         for label, row in zip(evaluation.labels, evaluation.confusion, strict=True):
             matrix.add_row(label, *[str(v) for v in row])
         console.print(matrix)
@@ -210,7 +219,8 @@ def suggest_command(
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
         return
     typer.echo(
-        f"{report.suggested} suggestions for {report.segments} uncoded {unit}s "
+        f"{report.suggested} suggestion{'' if report.suggested == 1 else 's'} for "
+        f"{report.segments} uncoded {unit}{'' if report.segments == 1 else 's'} "
         f"(learning from {report.learned_from} accepted codings)."
     )
     for concept, count in sorted(report.by_code.items(), key=lambda kv: -kv[1]):
