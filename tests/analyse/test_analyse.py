@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import NotFittedError  # type: ignore[import-untyped]
 
 from collabmap.analyse import PassageClassifier, analyse, task_labels, training_examples
 from collabmap.analyse.jsonl import LineError, Passage, read_passages
