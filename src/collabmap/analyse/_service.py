@@ -21,7 +21,7 @@ import joblib  # type: ignore[import-untyped]
 import sklearn  # type: ignore[import-untyped]
 
 from collabmap import __version__
-from collabmap.analyse._training import TASKS, Example, training_examples
+from collabmap.analyse._training import TASKS, Example, training_examples, training_files
 from collabmap.analyse.model import Answer, PassageClassifier
 from collabmap.errors import UnknownName
 
@@ -53,7 +53,9 @@ def _cache_folder() -> Path | None:
 def _digest(task: str) -> str:
     data = resources.files("collabmap.analyse") / "data"
     digest = hashlib.sha256(f"{__version__} {sklearn.__version__} {task}".encode())
-    digest.update((data / "training" / f"{task}.jsonl").read_bytes())
+    for path in training_files(task):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     digest.update((data / "cues.yaml").read_bytes())
     for module in ("model.py", "_features.py", "_training.py"):
         digest.update((resources.files("collabmap.analyse") / module).read_bytes())

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from collabmap.errors import InvalidFramework, Issue
 from collabmap.framework import Framework, default_framework
 
-__all__ = ["TASKS", "Example", "task_labels", "training_examples"]
+__all__ = ["TASKS", "Example", "task_labels", "training_examples", "training_files"]
 
 TASKS = ("activity", "partnership", "rationale")
 
@@ -40,15 +41,35 @@ def task_labels(task: str, framework: Framework | None = None) -> tuple[str, ...
 
 def training_examples(task: str) -> list[Example]:
     """The shipped training examples of a task."""
-    path = resources.files("collabmap.analyse") / "data" / "training" / f"{task}.jsonl"
     labels = set(task_labels(task))
+    examples = []
+    for path in training_files(task):
+        examples.extend(_read(path, task, labels))
+    return examples
+
+
+def training_files(task: str) -> list[Traversable]:
+    """The task's example files: ``<task>.jsonl`` and any ``<task>_*.jsonl`` beside it."""
+    folder = resources.files("collabmap.analyse") / "data" / "training"
+    return sorted(
+        (
+            f
+            for f in folder.iterdir()
+            if f.name == f"{task}.jsonl"
+            or (f.name.startswith(f"{task}_") and f.name.endswith(".jsonl"))
+        ),
+        key=lambda f: f.name,
+    )
+
+
+def _read(path: Traversable, task: str, labels: set[str]) -> list[Example]:
     examples = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         if line.strip():
             item = json.loads(line)
             if item["label"] not in labels:  # a framework and its examples must agree
                 raise InvalidFramework(
-                    f"training examples for {task}",
+                    f"training examples {path.name}",
                     [
                         Issue(
                             f"line {number}",
