@@ -7,8 +7,12 @@ from collabmap.framework import Framework
 __all__ = ["label_of"]
 
 
-def label_of(framework: Framework, group: str, value: str) -> str:
-    """The plain-English label of ``value`` in a vocabulary or concept list, lower-cased."""
+def label_of(framework: Framework, group: str, value: str, *, lower: bool = True) -> str:
+    """The plain-English label of ``value`` in a vocabulary or concept list.
+
+    Lower-cased by default, to sit inside a sentence; ``lower=False`` keeps the label as
+    written, for headings.
+    """
     if group == "practices":
         items = {p.id: p.label for p in framework.practices}
     elif group == "structures":
@@ -20,9 +24,17 @@ def label_of(framework: Framework, group: str, value: str) -> str:
         items = {r.id: r.label for r in framework.rationales}
     elif group == "accountability":
         items = {a.id: a.label for a in framework.accountability}
+    elif group == "governance_modes":
+        items = {m.id: m.label for m in framework.governance_modes}
+    elif group == "cgr_types":
+        items = {m.id: m.label for m in framework.cgr_types}
+    elif group == "iap2":
+        items = {m.id: m.label for m in framework.iap2_levels}
     else:
         items = {t.id: t.label for v in framework.vocabularies if v.id == group for t in v.terms}
     text = items.get(value, value.replace("_", " "))
+    if not lower:
+        return text[:1].upper() + text[1:]
     if len(text) > 1 and text[1].isupper():  # an acronym such as "IAP2" keeps its case
         return text
     return text[:1].lower() + text[1:]

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from collabmap.classify import INSUFFICIENT, Classification
+from collabmap.classify._labels import label_of
 from collabmap.framework import Framework
 
 __all__ = ["print_classification", "print_examples_table", "print_framework"]
@@ -19,21 +20,7 @@ def _label(fw: Framework, group: str, value: str | None) -> str:
         return "—"
     if value == INSUFFICIENT:
         return "Not enough information"
-    items: dict[str, str] = {}
-    if group == "structures":
-        items = {s.id: s.label for s in fw.structures}
-    elif group == "activity_categories":
-        items = {a.id: a.label for a in fw.activity_categories}
-        items["co_creation"] = "Co-creation"
-    elif group == "rationales":
-        items = {r.id: r.label for r in fw.rationales}
-    elif group == "governance_modes":
-        items = {m.id: m.label for m in fw.governance_modes}
-    elif group == "cgr_types":
-        items = {m.id: m.label for m in fw.cgr_types}
-    elif group == "iap2":
-        items = {m.id: m.label for m in fw.iap2_levels}
-    return items.get(value, value.replace("_", " "))
+    return label_of(fw, group, value, lower=False)
 
 
 def _bullet(console: Console, text: str, indent: int = 2, mark: str = "•") -> None:
