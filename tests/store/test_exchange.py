@@ -184,3 +184,14 @@ def test_other_exports_are_written_whole(store: Store, tmp_path: Path, format: s
     export_project(store, "Study", format, out)
     assert out.stat().st_size > 0
     assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_a_failed_export_leaves_the_previous_file_untouched(store: Store, tmp_path: Path) -> None:
+    from collabmap.errors import UnknownName
+
+    out = tmp_path / "study.csv"
+    out.write_text("yesterday's export")
+    with pytest.raises(UnknownName):
+        export_project(store, "No such project", "csv", out)
+    assert out.read_text() == "yesterday's export"
+    assert not list(tmp_path.glob(".*.partial"))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["EXCEL_CELL_LIMIT", "safe_cell"]
+import csv
+import io
+
+__all__ = ["EXCEL_CELL_LIMIT", "csv_text", "safe_cell"]
 
 EXCEL_CELL_LIMIT = 32_000
 """Excel refuses cells over 32,767 characters; keep a margin."""
@@ -17,3 +20,12 @@ def safe_cell(value: object) -> object:
             value = "'" + value
         return value[:EXCEL_CELL_LIMIT]
     return value
+
+
+def csv_text(records: list[dict[str, object]], empty_header: list[str]) -> str:
+    """Records as CSV text, every cell guarded; ``empty_header`` heads a file with no rows."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else empty_header)
+    writer.writeheader()
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in records)
+    return buffer.getvalue()

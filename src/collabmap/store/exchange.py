@@ -8,8 +8,6 @@ one transaction per file.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,8 +30,9 @@ from collabmap.evidence.model import (
     RefiUser,
     RefiVariable,
 )
-from collabmap.report.spreadsheet import safe_cell
+from collabmap.report.spreadsheet import csv_text, safe_cell
 from collabmap.store._engine import Store
+from collabmap.store._output import whole_file
 from collabmap.store.coding import code_paths
 from collabmap.store.models import (
     Code,
@@ -496,39 +495,18 @@ def export_project(store: Store, project_name: str, format: str, out: Path) -> P
     """Write the project to ``out`` in ``format`` (qdpx, qdc, csv, json or xlsx)."""
     if format not in FORMATS:
         raise InvalidInput(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-    if not out.parent.is_dir():
-        raise InvalidInput(f"cannot write {out}: no folder {out.parent}")
-    with store.reading() as session:
+    with store.reading() as session, whole_file(out) as tmp:
         project = get_project(session, project_name)
-        tmp = out.with_name(f".{out.name}.partial")
-        try:
-            if format == "qdpx":
-                refi.write_qdpx(project_to_refi(session, project), tmp)
-            elif format == "qdc":
-                refi.write_qdc(project_to_refi(session, project).codes, tmp)
-            elif format == "csv":
-                buffer = io.StringIO()
-                rows = _rows(session, project)
-                writer = csv.DictWriter(
-                    buffer,
-                    fieldnames=list(rows[0]) if rows else ["id", "source", "code", "text"],
-                )
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow({k: safe_cell(v) for k, v in row.items()})
-                tmp.write_text(buffer.getvalue(), encoding="utf-8")
-            elif format == "json":
-                tmp.write_text(
-                    json.dumps(_json_document(session, project), ensure_ascii=False, indent=1),
-                    encoding="utf-8",
-                )
-            else:
-                _xlsx(session, project, tmp)
-            tmp.replace(out)  # a reader never sees a half-written export
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        if format == "qdpx":
+            refi.write_qdpx(project_to_refi(session, project), tmp)
+        elif format == "qdc":
+            refi.write_qdc(project_to_refi(session, project).codes, tmp)
+        elif format == "csv":
+            text = csv_text(_rows(session, project), ["id", "source", "code", "text"])
+            tmp.write_text(text, encoding="utf-8")
+        elif format == "json":
+            document = json.dumps(_json_document(session, project), ensure_ascii=False, indent=1)
+            tmp.write_text(document, encoding="utf-8")
+        else:
+            _xlsx(session, project, tmp)
     return out

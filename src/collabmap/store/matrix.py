@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,8 +11,9 @@ from collabmap.classify import Classification, classify
 from collabmap.compare.matrix import Matrix, Quote, Theme, WrittenCell, build_matrix
 from collabmap.errors import CollabmapError, InvalidInput
 from collabmap.profile import Profile, parse_profile
-from collabmap.report.spreadsheet import safe_cell
+from collabmap.report.spreadsheet import csv_text, safe_cell
 from collabmap.store._engine import Store
+from collabmap.store._output import whole_file
 from collabmap.store.coding import find_code
 from collabmap.store.models import (
     Code,
@@ -174,27 +173,12 @@ def export_matrix(matrix: Matrix, format: str, out: Path) -> Path:
     'Quotes' sheet) or CSV (one row per cell)."""
     if format not in ("xlsx", "csv"):
         raise InvalidInput(f"a matrix exports as xlsx or csv; got {format!r}")
-    if not out.parent.is_dir():
-        raise InvalidInput(f"cannot write {out}: no folder {out.parent}")
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
+    with whole_file(out) as tmp:
         if format == "csv":
-            buffer = io.StringIO()
-            records = matrix.to_records()
-            fields = list(records[0]) if records else ["partnership", "theme", "summary"]
-            writer = csv.DictWriter(buffer, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in records)
-            tmp.write_text(buffer.getvalue(), encoding="utf-8")
+            text = csv_text(matrix.to_records(), ["partnership", "theme", "summary"])
+            tmp.write_text(text, encoding="utf-8")
         else:
             _write_xlsx(matrix, tmp)
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return out
 
 

@@ -11,6 +11,7 @@ from collabmap.errors import InvalidInput, UnknownName
 from collabmap.report.context import ReportContext, build_report_context
 from collabmap.report.render import ReportFormat, render_report
 from collabmap.store._engine import Store
+from collabmap.store._output import whole_file
 from collabmap.store.coding import code_paths
 from collabmap.store.matrix import project_profiles
 from collabmap.store.models import Code, Coder, Coding, Partnership, Source, SourcePartnership
@@ -82,14 +83,7 @@ def write_report(
     """Render the report and write it whole (via a temporary file) to ``out``."""
     if format not in ("html", "pdf", "md"):
         raise InvalidInput(f"a report is html, pdf or md; got {format!r}")
-    if not out.parent.is_dir():
-        raise InvalidInput(f"cannot write {out}: no folder {out.parent}")
-    data = render_report(project_report(store, project_name, partnership=partnership), format)
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {out}: {exc.strerror}") from None
+    with whole_file(out) as tmp:
+        context = project_report(store, project_name, partnership=partnership)
+        tmp.write_bytes(render_report(context, format))
     return out
