@@ -74,7 +74,6 @@ def analyse_command(
     items = _passages(jsonl)
     passages = [item for item in items if isinstance(item, Passage)]
     errors = [item for item in items if isinstance(item, LineError)]
-    err = Console(stderr=True)
     answers = []
     for start in range(0, len(passages), _BATCH):
         batch = passages[start : start + _BATCH]
@@ -89,7 +88,7 @@ def analyse_command(
         os.dup2(devnull, out.fileno())
         raise typer.Exit(0) from None
     for error in errors:
-        err.print(f"error: {jsonl}: {error}", markup=False, highlight=False)
+        typer.echo(f"error: {jsonl}: {error}", err=True)  # one line, never wrapped
     if errors:
         raise typer.Exit(1)
 
@@ -142,9 +141,8 @@ def evaluate_command(
         [a.scores[a.label] for a in answers],
         labels,
     )
-    err = Console(stderr=True)
     for error in errors:
-        err.print(f"error: {gold}: {error}", markup=False, highlight=False)
+        typer.echo(f"error: {gold}: {error}", err=True)  # one line, never wrapped
     if as_json:
         sys.stdout.write(json.dumps(evaluation.to_dict(), indent=2) + "\n")
     else:
