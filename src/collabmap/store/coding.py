@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from collabmap.errors import AlreadyExists, InvalidInput, UnknownName
 from collabmap.store._engine import Store
 from collabmap.store.models import Code, Coder, Coding, Memo, Project, Segment, Source
-from collabmap.store.projects import get_coder, get_project, new_guid
+from collabmap.store.projects import find_source, get_coder, get_project, new_guid
 
 __all__ = [
     "CodeInfo",
@@ -23,7 +23,6 @@ __all__ = [
     "code_paths",
     "coding_info",
     "find_code",
-    "find_source",
     "get_coding",
     "list_codes",
     "list_codings",
@@ -61,18 +60,6 @@ class CodingInfo:
             "status": self.status,
             "confidence": self.confidence,
         }
-
-
-def find_source(session: Session, project: Project, name: str) -> Source:
-    source = session.scalar(
-        select(Source).where(Source.project_id == project.id, Source.name == name)
-    )
-    if source is None:
-        known = list(
-            session.scalars(select(Source.name).where(Source.project_id == project.id).limit(20))
-        )
-        raise UnknownName("source", name, known)
-    return source
 
 
 def code_path(session: Session, code: Code) -> str:

@@ -21,6 +21,7 @@ from collabmap.errors import InvalidInput
 from collabmap.evidence import refi
 from collabmap.evidence.importers import ImportLimits
 from collabmap.evidence.model import (
+    ImportedSource,
     RefiCase,
     RefiCode,
     RefiNote,
@@ -30,6 +31,7 @@ from collabmap.evidence.model import (
     RefiUser,
     RefiVariable,
 )
+from collabmap.evidence.segment import looks_like_transcript
 from collabmap.report.spreadsheet import csv_text, safe_cell
 from collabmap.store._engine import Store
 from collabmap.store._output import whole_file
@@ -48,7 +50,7 @@ from collabmap.store.models import (
     Variable,
 )
 from collabmap.store.projects import get_project, new_guid
-from collabmap.store.sources import FileResult
+from collabmap.store.sources import FileResult, add_source
 
 __all__ = ["ExportFormat", "export_project", "import_refi", "project_to_refi"]
 
@@ -270,9 +272,6 @@ def _merge(session: Session, project: Project, data: RefiProject, label: str) ->
             session.add(existing)
             session.flush()
         var_ids[variable.guid] = existing.id
-    from collabmap.evidence.model import ImportedSource
-    from collabmap.evidence.segment import looks_like_transcript
-    from collabmap.store.sources import add_source
 
     source_ids: dict[str, int] = {}
     names: list[str] = []

@@ -14,8 +14,10 @@ from sqlalchemy import select
 
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.store._engine import Store
-from collabmap.store.coding import CodingInfo, coding_info, find_code, get_coding
+from collabmap.store.coding import CodingInfo, code_path, coding_info, find_code, get_coding
 from collabmap.store.models import (
+    Code,
+    Coder,
     MatrixCell,
     MatrixCellCoding,
     Partnership,
@@ -147,8 +149,6 @@ def set_matrix_cell(
 
 def matrix_cells(store: Store, project_name: str) -> list[CellInfo]:
     """Every written cell of the project's framework matrix, with its evidence."""
-    from collabmap.store.coding import code_path
-    from collabmap.store.models import Code, Coder
 
     with store.reading() as session:
         project = get_project(session, project_name)

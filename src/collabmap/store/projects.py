@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from collabmap.classify import classify
 from collabmap.errors import AlreadyExists, CollabmapError, InvalidInput, UnknownName
 from collabmap.examples import example_names, load_example
 from collabmap.framework import Framework, default_framework
-from collabmap.profile import Profile
+from collabmap.profile import Profile, parse_profile
 from collabmap.store._engine import Store
 from collabmap.store.models import (
     Code,
@@ -22,6 +23,7 @@ from collabmap.store.models import (
     ProfileAnswer,
     Project,
     Source,
+    SourcePartnership,
 )
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "create_project",
     "delete_project",
     "find_partnership",
+    "find_source",
     "get_coder",
     "get_project",
     "list_partnerships",
@@ -83,6 +86,19 @@ def find_partnership(session: Session, project: Project, name: str) -> Partnersh
         )
         raise UnknownName("partnership", name, known)
     return found
+
+
+def find_source(session: Session, project: Project, name: str) -> Source:
+    """A source of the project by name; the error lists (some of) the ones there are."""
+    source = session.scalar(
+        select(Source).where(Source.project_id == project.id, Source.name == name)
+    )
+    if source is None:
+        known = list(
+            session.scalars(select(Source.name).where(Source.project_id == project.id).limit(20))
+        )
+        raise UnknownName("source", name, known)
+    return source
 
 
 def get_coder(session: Session, name: str, *, kind: str = "person") -> Coder:
@@ -286,21 +302,13 @@ def add_profiles(store: Store, project_name: str, profiles: list[Profile]) -> li
 
 def attach_sources(store: Store, project_name: str, partnership: str, sources: list[str]) -> int:
     """Link already-imported sources to a partnership (their codings become its evidence)."""
-    from collabmap.store.models import SourcePartnership
 
     with store.transaction() as session:
         project = get_project(session, project_name)
         case = find_partnership(session, project, partnership)
         added = 0
         for name in sources:
-            source = session.scalar(
-                select(Source).where(Source.project_id == project.id, Source.name == name)
-            )
-            if source is None:
-                names = list(
-                    session.scalars(select(Source.name).where(Source.project_id == project.id))
-                )
-                raise UnknownName("source", name, names)
+            source = find_source(session, project, name)
             if session.get(SourcePartnership, (source.id, case.id)) is None:
                 session.add(SourcePartnership(source_id=source.id, partnership_id=case.id))
                 added += 1
@@ -309,9 +317,6 @@ def attach_sources(store: Store, project_name: str, partnership: str, sources: l
 
 def list_partnerships(store: Store, project_name: str) -> list[dict[str, Any]]:
     """Each partnership with its classification label and how many sources are linked to it."""
-    from collabmap.classify import classify
-    from collabmap.profile import parse_profile
-    from collabmap.store.models import SourcePartnership
 
     with store.reading() as session:
         project = get_project(session, project_name)

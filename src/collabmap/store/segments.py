@@ -20,7 +20,7 @@ from collabmap.evidence.segment import segment_text
 from collabmap.store._bulk import bulk_insert
 from collabmap.store._engine import Store
 from collabmap.store.models import SEGMENTS, Segment, Source
-from collabmap.store.projects import get_project
+from collabmap.store.projects import find_source, get_project
 
 __all__ = ["SegmentInfo", "ensure_segments", "list_segments"]
 
@@ -76,8 +76,6 @@ def list_segments(
     store: Store, project_name: str, source_name: str, *, kind: str | None = None
 ) -> list[SegmentInfo]:
     """A source's segments in reading order (computing them if this is the first use)."""
-    from collabmap.store.coding import find_source  # coding builds on this module
-
     with store.transaction() as session:
         project = get_project(session, project_name)
         source = find_source(session, project, source_name)
