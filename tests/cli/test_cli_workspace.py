@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -241,3 +243,18 @@ def test_agreement_accepts_concept_ids_for_codes(run: Run, db: str, tmp_path: Pa
         ).out
     )
     assert data["by_code"][0]["code"] == "Activities/Community self-organization"
+
+
+def test_help_starts_without_loading_the_heavy_libraries() -> None:
+    """`collabmap --help` and light commands must not wait for scikit-learn, matplotlib or
+    WeasyPrint: only the commands that need them load them."""
+    probe = (
+        "import sys\n"
+        "from collabmap.cli import app\n"
+        "heavy = [m for m in ('sklearn', 'matplotlib', 'weasyprint') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == ""

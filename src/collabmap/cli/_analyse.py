@@ -1,4 +1,8 @@
-"""`collabmap analyse` and `collabmap evaluate`: reading prose from the command line."""
+"""`collabmap analyse`, `evaluate` and `suggest`: reading prose from the command line.
+
+The text models need scikit-learn, which takes about a second to load; each command imports
+the analysis modules itself so that every other command (and `--help`) starts quickly.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,18 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from collabmap.analyse import analyse, evaluate_predictions, task_labels
-from collabmap.analyse.jsonl import LineError, Passage, read_passages
+from collabmap.cli._common import store_for
 from collabmap.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from collabmap.analyse.jsonl import LineError, Passage
 
 __all__ = ["register"]
 
@@ -41,6 +47,8 @@ def _open(path: Path) -> TextIO:
 
 
 def _passages(path: Path) -> list[Passage | LineError]:
+    from collabmap.analyse.jsonl import read_passages
+
     handle = _open(path)
     try:
         return list(read_passages(handle))
@@ -61,6 +69,9 @@ def analyse_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON for one passage.")] = False,
 ) -> None:
     """Say what a passage describes, with calibrated scores and the evidence for it."""
+    from collabmap.analyse import analyse
+    from collabmap.analyse.jsonl import LineError, Passage
+
     if jsonl is not None and text is not None:
         raise InvalidInput("give --jsonl FILE or --text TEXT, not both")
     if jsonl is None:
@@ -121,6 +132,9 @@ def evaluate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Measure the model against gold labels: accuracy, macro-F1, kappa, intervals."""
+    from collabmap.analyse import analyse, evaluate_predictions, task_labels
+    from collabmap.analyse.jsonl import LineError, Passage
+
     labels = task_labels(task.value)
     items = _passages(gold)
     errors = [item for item in items if isinstance(item, LineError)]
@@ -195,7 +209,6 @@ def suggest_command(
     """Suggest framework codes for uncoded segments; review them with `codings` and `review`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from collabmap.cli._common import store_for
     from collabmap.store.suggest import suggest
 
     console = Console(stderr=True)

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,9 +20,11 @@ from collabmap.compare.tables import (
     structure_activity_table,
 )
 from collabmap.errors import InvalidInput, UnknownName
-from collabmap.report.charts import ChartFormat
+from collabmap.store.links import set_matrix_cell
 from collabmap.store.matrix import export_matrix, project_matrix, project_profiles
-from collabmap.store.report import write_report
+
+if TYPE_CHECKING:
+    from collabmap.report.charts import ChartFormat
 
 
 class ReportFormatOption(StrEnum):
@@ -43,6 +45,8 @@ def report_command(
     ] = None,
 ) -> None:
     """Write a report: classifications with reasons, tables, charts, evidence, questions."""
+    from collabmap.store.report import write_report  # loads WeasyPrint, matplotlib, sklearn
+
     console = Console(stderr=True)
     with store_for(ctx) as store:
         if console.is_terminal:
@@ -386,7 +390,6 @@ def cell_command(
     ] = None,
 ) -> None:
     """Write one framework-matrix cell's summary, replacing the draft."""
-    from collabmap.store.links import set_matrix_cell
 
     text = sys.stdin.read() if summary == "-" else summary
     with store_for(ctx) as store:

@@ -15,7 +15,6 @@ from rich.table import Table
 
 from collabmap.cli._common import JsonOption, clip, console_out, print_json, store_for
 from collabmap.evidence.importers import ImportLimits
-from collabmap.store.agreement import project_agreement
 from collabmap.store.coding import (
     apply_code,
     list_codings,
@@ -24,6 +23,7 @@ from collabmap.store.coding import (
     write_memo,
 )
 from collabmap.store.exchange import FORMATS, export_project
+from collabmap.store.links import link_answer
 from collabmap.store.segments import list_segments
 from collabmap.store.sources import import_files
 
@@ -239,6 +239,8 @@ def agreement_command(
     as_json: JsonOption = False,
 ) -> None:
     """Agreement between two coders: percent, Cohen's kappa, Krippendorff's alpha."""
+    from collabmap.store.agreement import project_agreement  # loads scikit-learn
+
     with store_for(ctx) as store:
         report = project_agreement(
             store, project, coder_a, coder_b, unit=unit.value, codes=code or None
@@ -331,7 +333,6 @@ def link_command(
     coding: Annotated[int, typer.Argument(help="The id of the coding that supports it.")],
 ) -> None:
     """Link a coding to the profile answer it supports (evidence for a judgement)."""
-    from collabmap.store.links import link_answer
 
     with store_for(ctx) as store:
         link_answer(store, project, partnership, answer, coding)

@@ -12,7 +12,16 @@ from rich.table import Table
 
 from collabmap.cli._common import JsonOption, console_out, print_json, store_for
 from collabmap.errors import InvalidInput
-from collabmap.store.projects import create_project, delete_project, list_projects
+from collabmap.profile import load_profile
+from collabmap.store.coding import add_code, list_codes
+from collabmap.store.projects import (
+    add_profiles,
+    attach_sources,
+    create_project,
+    delete_project,
+    list_partnerships,
+    list_projects,
+)
 
 project_app = typer.Typer(help="Create, list and delete projects.", no_args_is_help=True)
 
@@ -82,7 +91,6 @@ def codes_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show the project's code tree (with codings per code), or add the team's own code."""
-    from collabmap.store.coding import add_code, list_codes
 
     with store_for(ctx) as store:
         if add is not None:
@@ -112,8 +120,6 @@ def partnership_add(
     profiles: Annotated[list[Path], typer.Argument(help="Profile files (YAML or JSON).")],
 ) -> None:
     """Add partnerships from profile files (all or none)."""
-    from collabmap.profile import load_profile
-    from collabmap.store.projects import add_profiles
 
     loaded = [load_profile(path) for path in profiles]
     with store_for(ctx) as store:
@@ -130,7 +136,6 @@ def partnership_list(
     as_json: JsonOption = False,
 ) -> None:
     """List a project's partnerships with their structure and linked sources."""
-    from collabmap.store.projects import list_partnerships
 
     with store_for(ctx) as store:
         rows = list_partnerships(store, project)
@@ -153,7 +158,6 @@ def partnership_attach(
     sources: Annotated[list[str], typer.Argument(help="Names of imported sources.")],
 ) -> None:
     """Link sources already in the project to a partnership (their codings become its evidence)."""
-    from collabmap.store.projects import attach_sources
 
     with store_for(ctx) as store:
         added = attach_sources(store, project, partnership, sources)
