@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from collabmap.classify import classify
+from collabmap.compare._plain import plain_dict
 from collabmap.framework import Framework, default_framework
 from collabmap.profile import Activity, Profile
 
@@ -83,15 +84,7 @@ class ConsensusReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data for the web app (tuples become lists)."""
-        return _lists(asdict(self))  # type: ignore[no-any-return]
-
-
-def _lists(value: Any) -> Any:
-    if isinstance(value, tuple | list):
-        return [_lists(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _lists(v) for k, v in value.items()}
-    return value
+        return plain_dict(self)
 
 
 def _key(name: str) -> str:

@@ -16,10 +16,9 @@ goal consensus, so the reasons say so rather than guess.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
@@ -27,6 +26,7 @@ import networkx as nx  # type: ignore[import-untyped]
 
 from collabmap.classify import classify
 from collabmap.classify._labels import label_of
+from collabmap.compare._plain import plain_dict
 from collabmap.framework import Framework, default_framework
 from collabmap.profile import Profile
 
@@ -139,7 +139,7 @@ class PartnershipNetwork:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data for the web app (tuples become lists; ``lead`` added)."""
-        data: dict[str, Any] = json.loads(json.dumps(asdict(self)))
+        data = plain_dict(self)
         data["lead"] = self.lead.name if self.lead else None
         return data
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,7 @@ from sklearn.manifold import MDS  # type: ignore[import-untyped]
 from sklearn.metrics.pairwise import cosine_similarity  # type: ignore[import-untyped]
 
 from collabmap.classify import Classification, classify
+from collabmap.compare._plain import plain_dict
 from collabmap.framework import Framework, default_framework
 from collabmap.profile import Profile
 
@@ -80,16 +81,7 @@ class SimilarityMap:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data for the web app (tuples become lists)."""
-        data: dict[str, Any] = asdict(self)
-        return _lists(data)  # type: ignore[no-any-return]
-
-
-def _lists(value: Any) -> Any:
-    if isinstance(value, tuple | list):
-        return [_lists(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _lists(v) for k, v in value.items()}
-    return value
+        return plain_dict(self)
 
 
 def features(framework: Framework | None = None) -> tuple[Feature, ...]:
