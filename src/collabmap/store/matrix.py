@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from collabmap.classify import Classification, classify
 from collabmap.compare.matrix import Matrix, Quote, Theme, WrittenCell, build_matrix
@@ -22,12 +23,19 @@ from collabmap.store.models import (
     MatrixCell,
     MatrixCellCoding,
     Partnership,
+    Project,
     Source,
     SourcePartnership,
 )
 from collabmap.store.projects import get_project
 
-__all__ = ["DEFAULT_GROUPS", "export_matrix", "project_matrix", "project_profiles"]
+__all__ = [
+    "DEFAULT_GROUPS",
+    "export_matrix",
+    "partnership_quotes",
+    "project_matrix",
+    "project_profiles",
+]
 
 DEFAULT_GROUPS = (
     "group:structures",
@@ -115,50 +123,25 @@ def project_matrix(
                 select(Partnership.id, Partnership.name).where(Partnership.project_id == project.id)
             )
         }
-        coders = {row[0]: row[1] for row in session.execute(select(Coder.id, Coder.name))}
-        members: dict[int, list[int]] = {}
-        for source_id, case_id in session.execute(
-            select(SourcePartnership.source_id, SourcePartnership.partnership_id)
-            .join(Source)
-            .where(Source.project_id == project.id)
-        ):
-            members.setdefault(source_id, []).append(case_id)
-        texts: dict[int, tuple[str, str]] = {}
         quotes: dict[tuple[str, str], list[Quote]] = {}
-        for coding in session.scalars(
-            select(Coding).where(
-                Coding.project_id == project.id,
-                Coding.status == "accepted",
-                Coding.code_id.in_(theme_ids),
-                Coding.source_id.in_(list(members)),
-            )
+        for case, code_id, quote in partnership_quotes(session, project, code_ids=theme_ids):
+            quotes.setdefault((case, str(code_id)), []).append(quote)
+        coders = {row[0]: row[1] for row in session.execute(select(Coder.id, Coder.name))}
+        links: dict[int, list[int]] = {}
+        for cell_id, coding_id in session.execute(
+            select(MatrixCellCoding.cell_id, MatrixCellCoding.coding_id)
+            .join(MatrixCell)
+            .where(MatrixCell.project_id == project.id)
         ):
-            if coding.source_id not in texts:
-                row = session.execute(
-                    select(Source.name, Source.text).where(Source.id == coding.source_id)
-                ).one()
-                texts[coding.source_id] = (row[0], row[1])
-            name, text = texts[coding.source_id]
-            quote = Quote(
-                name,
-                coding.start,
-                coding.end,
-                text[coding.start : coding.end],
-                coders.get(coding.coder_id, ""),
-                coding.id,
-            )
-            for case_id in members[coding.source_id]:
-                quotes.setdefault((case_ids[case_id], str(coding.code_id)), []).append(quote)
+            links.setdefault(cell_id, []).append(coding_id)
         written: dict[tuple[str, str], WrittenCell] = {}
         for cell in session.scalars(select(MatrixCell).where(MatrixCell.project_id == project.id)):
-            linked = tuple(
-                session.scalars(
-                    select(MatrixCellCoding.coding_id).where(MatrixCellCoding.cell_id == cell.id)
-                )
-            )
             key = (case_ids[cell.partnership_id], str(cell.code_id))
             written[key] = WrittenCell(
-                cell.summary, coders.get(cell.author_id or -1), cell.status, linked
+                cell.summary,
+                coders.get(cell.author_id or -1),
+                cell.status,
+                tuple(links.get(cell.id, ())),
             )
     matrix = build_matrix(
         theme_list, names, quotes, profiles=profiles, results=results, written=written
@@ -166,6 +149,50 @@ def project_matrix(
     if notes:
         return Matrix(matrix.themes, matrix.partnerships, matrix.cells, matrix.notes + tuple(notes))
     return matrix
+
+
+def partnership_quotes(
+    session: Session,
+    project: Project,
+    *,
+    partnerships: Collection[str] | None = None,
+    code_ids: Collection[int] | None = None,
+) -> list[tuple[str, int, Quote]]:
+    """Each partnership's evidence: the accepted codings of the sources linked to it.
+
+    Gives ``(partnership, code id, quote)`` in reading order (partnership, source, position);
+    a source linked to two partnerships is evidence for both. Source texts are read once each.
+    """
+    coders = {row[0]: row[1] for row in session.execute(select(Coder.id, Coder.name))}
+    query = (
+        select(Partnership.name, Source.id, Source.name, Coding)
+        .join(SourcePartnership, SourcePartnership.partnership_id == Partnership.id)
+        .join(Source, Source.id == SourcePartnership.source_id)
+        .join(Coding, Coding.source_id == Source.id)
+        .where(Partnership.project_id == project.id, Coding.status == "accepted")
+        .order_by(Partnership.name, Source.name, Coding.start, Coding.id)
+    )
+    if partnerships is not None:
+        query = query.where(Partnership.name.in_(list(partnerships)))
+    if code_ids is not None:
+        query = query.where(Coding.code_id.in_(list(code_ids)))
+    texts: dict[int, str] = {}
+    found = []
+    for case, source_id, source_name, coding in session.execute(query):
+        if source_id not in texts:
+            texts[source_id] = session.execute(
+                select(Source.text).where(Source.id == source_id)
+            ).scalar_one()
+        quote = Quote(
+            source_name,
+            coding.start,
+            coding.end,
+            texts[source_id][coding.start : coding.end],
+            coders.get(coding.coder_id, ""),
+            coding.id,
+        )
+        found.append((case, coding.code_id, quote))
+    return found
 
 
 def export_matrix(matrix: Matrix, format: str, out: Path) -> Path:

@@ -13,8 +13,8 @@ from collabmap.report.render import ReportFormat, render_report
 from collabmap.store._engine import Store
 from collabmap.store._output import whole_file
 from collabmap.store.coding import code_paths
-from collabmap.store.matrix import project_profiles
-from collabmap.store.models import Code, Coder, Coding, Partnership, Source, SourcePartnership
+from collabmap.store.matrix import partnership_quotes, project_profiles
+from collabmap.store.models import Code
 from collabmap.store.projects import get_project
 
 __all__ = ["project_report", "write_report"]
@@ -34,33 +34,8 @@ def project_report(
     with store.reading() as session:
         project = get_project(session, project_name)
         paths = code_paths(list(session.scalars(select(Code).where(Code.project_id == project.id))))
-        coders = {row[0]: row[1] for row in session.execute(select(Coder.id, Coder.name))}
-        rows = session.execute(
-            select(Partnership.name, Source.name, Source.text, Coding)
-            .join(SourcePartnership, SourcePartnership.partnership_id == Partnership.id)
-            .join(Source, Source.id == SourcePartnership.source_id)
-            .join(Coding, Coding.source_id == Source.id)
-            .where(
-                Partnership.project_id == project.id,
-                Partnership.name.in_(names),
-                Coding.status == "accepted",
-            )
-            .order_by(Partnership.name, Source.name, Coding.start)
-        )
-        for case, source_name, text, coding in rows:
-            quotes[case].append(
-                (
-                    paths[coding.code_id],
-                    Quote(
-                        source_name,
-                        coding.start,
-                        coding.end,
-                        text[coding.start : coding.end],
-                        coders.get(coding.coder_id, ""),
-                        coding.id,
-                    ),
-                )
-            )
+        for case, code_id, quote in partnership_quotes(session, project, partnerships=names):
+            quotes[case].append((paths[code_id], quote))
     return build_report_context(
         project_name,
         names,
