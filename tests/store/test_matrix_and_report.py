@@ -13,7 +13,8 @@ from collabmap.store import Store
 from collabmap.store.coding import apply_code
 from collabmap.store.links import set_matrix_cell
 from collabmap.store.matrix import export_matrix, project_matrix
-from collabmap.store.projects import create_project
+from collabmap.store.models import Partnership
+from collabmap.store.projects import create_project, get_project, new_guid
 from collabmap.store.report import project_report, write_report
 from collabmap.store.sources import import_files
 
@@ -116,6 +117,27 @@ def test_a_one_partnership_report(project: Store, tmp_path: Path) -> None:
     assert PdfReader(out).pages
     with pytest.raises(UnknownName, match="unknown partnership 'Leeds'"):
         project_report(project, "Study", partnership="Leeds")
+
+
+def test_a_partnership_without_a_profile_is_noted_once_and_only_in_its_own_reports(
+    project: Store,
+) -> None:
+    """Cases imported from another QDA tool arrive without a profile; the report says so
+    once, and a report on "Wigan Deal" says nothing about "Wigan Deal (2019 pilot)"."""
+    with project.transaction() as session:
+        study = get_project(session, "Study")
+        session.add(
+            Partnership(project_id=study.id, guid=new_guid(), name="Wigan Deal (2019 pilot)")
+        )
+    whole = project_report(project, "Study")
+    about_pilot = [n for n in whole.notes if "2019 pilot" in n]
+    assert about_pilot == ["Wigan Deal (2019 pilot) has no profile yet."]
+    single = project_report(project, "Study", partnership="Wigan Deal")
+    assert not [n for n in single.notes if "2019 pilot" in n]
+    pilot = project_report(project, "Study", partnership="Wigan Deal (2019 pilot)")
+    assert [n for n in pilot.notes if "2019 pilot" in n] == [
+        "Wigan Deal (2019 pilot) has no profile yet."
+    ]
 
 
 def test_an_empty_project_still_gives_a_report_that_says_so(store: Store, tmp_path: Path) -> None:

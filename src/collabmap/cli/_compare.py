@@ -121,7 +121,8 @@ def compare_command(
 ) -> None:
     """Cross-case tables: structures × activities (Table 1), rationales, accountability."""
     with store_for(ctx) as store:
-        names, _, results, notes = project_profiles(store, project)
+        names, _, results, left_out = project_profiles(store, project)
+    notes = list(left_out.values())
     classified = [results[name] for name in names if name in results]
     table1 = structure_activity_table(classified)
     rationales = rationale_table(classified)
@@ -206,7 +207,8 @@ def qca_command(
     from collabmap.compare.qca import catalogue, qca_for_partnerships
 
     with store_for(ctx) as store:
-        _, profiles, _, notes = project_profiles(store, project)
+        _, profiles, _, left_out = project_profiles(store, project)
+    notes = list(left_out.values())
     known = catalogue()
     for item in (*condition, outcome):
         if item not in known:

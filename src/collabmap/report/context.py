@@ -144,19 +144,23 @@ def build_report_context(
     results: Mapping[str, Classification],
     quotes: Mapping[str, Sequence[tuple[str, Quote]]],
     *,
-    notes: Sequence[str] = (),
+    left_out: Mapping[str, str] | None = None,
     single: bool = False,
     today: date | None = None,
     framework: Framework | None = None,
 ) -> ReportContext:
-    """Assemble everything a report shows; partnerships without a usable profile are noted."""
+    """Assemble everything a report shows; partnerships without a usable profile are noted,
+    with the reason from ``left_out`` (partnership → why) where the caller knows it."""
     fw = framework or default_framework()
     sections = []
-    all_notes = list(notes)
+    all_notes = []
     for name in partnerships:
         section = _section(fw, name, profiles.get(name), results.get(name), quotes.get(name, ()))
         if section is None:
-            all_notes.append(f"{name} has no profile that can be classified, so it is left out.")
+            all_notes.append(
+                (left_out or {}).get(name)
+                or f"{name} has no profile that can be classified, so it is left out."
+            )
         else:
             sections.append(section)
     classified = [s.result for s in sections]

@@ -49,8 +49,9 @@ DEFAULT_GROUPS = (
 
 def project_profiles(
     store: Store, project_name: str
-) -> tuple[list[str], dict[str, Profile], dict[str, Classification], list[str]]:
-    """Partnership names, their profiles and classifications, and notes on any that fail."""
+) -> tuple[list[str], dict[str, Profile], dict[str, Classification], dict[str, str]]:
+    """Partnership names, their profiles and classifications, and a note for each one left
+    out (no profile yet, or one that no longer classifies), keyed by partnership."""
     with store.reading() as session:
         project = get_project(session, project_name)
         rows = list(
@@ -63,17 +64,17 @@ def project_profiles(
     names: list[str] = []
     profiles: dict[str, Profile] = {}
     results: dict[str, Classification] = {}
-    notes: list[str] = []
+    notes: dict[str, str] = {}
     for name, data in rows:
         names.append(name)
         if not data:
-            notes.append(f"{name} has no profile yet.")
+            notes[name] = f"{name} has no profile yet."
             continue
         try:
             profiles[name] = parse_profile(data, source=name)
             results[name] = classify(profiles[name])
         except CollabmapError as exc:
-            notes.append(f"{name}: the stored profile cannot be classified ({exc}).")
+            notes[name] = f"{name}: the stored profile cannot be classified ({exc})."
     return names, profiles, results, notes
 
 
@@ -147,7 +148,9 @@ def project_matrix(
         theme_list, names, quotes, profiles=profiles, results=results, written=written
     )
     if notes:
-        return Matrix(matrix.themes, matrix.partnerships, matrix.cells, matrix.notes + tuple(notes))
+        return Matrix(
+            matrix.themes, matrix.partnerships, matrix.cells, matrix.notes + tuple(notes.values())
+        )
     return matrix
 
 

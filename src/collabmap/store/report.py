@@ -24,12 +24,11 @@ def project_report(
     store: Store, project_name: str, *, partnership: str | None = None
 ) -> ReportContext:
     """The report of a whole project, or of one partnership in it."""
-    names, profiles, results, notes = project_profiles(store, project_name)
+    names, profiles, results, left_out = project_profiles(store, project_name)
     if partnership is not None:
         if partnership not in names:
             raise UnknownName("partnership", partnership, names)
         names = [partnership]
-        notes = [n for n in notes if n.startswith(partnership)]
     quotes: dict[str, list[tuple[str, Quote]]] = {name: [] for name in names}
     with store.reading() as session:
         project = get_project(session, project_name)
@@ -42,7 +41,7 @@ def project_report(
         profiles,
         results,
         quotes,
-        notes=notes,
+        left_out=left_out,
         single=partnership is not None,
     )
 
