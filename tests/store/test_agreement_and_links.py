@@ -153,3 +153,10 @@ def test_matrix_cells_hold_a_summary_and_its_quotes(coded: Store) -> None:
             author="dan",
             status="final",
         )
+
+
+def test_a_matrix_cell_is_written_for_a_code_not_a_group(coded: Store) -> None:
+    """The matrix shows codes as themes; a cell written for a group could never be seen."""
+    with pytest.raises(InvalidInput, match="'Activities' is a group"):
+        set_matrix_cell(coded, "Study", "Wirral", "Activities", summary="x", author="carol")
+    assert matrix_cells(coded, "Study") == []

@@ -271,3 +271,77 @@ def test_an_unknown_code_suggests_close_matches(store: Store, files: dict[str, P
     import_files(store, "Study", [files["notes.md"]])
     with pytest.raises(UnknownName, match="did you mean activity:co_design"):
         apply_code(store, "Study", "notes.md", "activity:co_desing", start=0, end=1)
+
+
+def test_a_code_differing_only_in_case_is_refused(store: Store) -> None:
+    """Codes are found ignoring case, so 'co-design' beside 'Co-design' could never be used."""
+    from collabmap.errors import AlreadyExists
+    from collabmap.store.coding import add_code
+
+    create_project(store, "Study")
+    with pytest.raises(AlreadyExists, match="Activities/co-design"):
+        add_code(store, "Study", "Activities/co-design")
+
+
+def test_filters_with_unknown_values_are_refused_not_silently_empty(
+    store: Store, files: dict[str, Path]
+) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["transcript"]])
+    with pytest.raises(InvalidInput, match="status must be suggested, accepted or rejected"):
+        list_codings(store, "Study", status="bogus")
+    with pytest.raises(InvalidInput, match="kind must be paragraph, sentence or speaker_turn"):
+        list_segments(store, "Study", "interview-1.txt", kind="bogus")
+
+
+def test_a_coder_needs_a_name_of_1_to_200_characters(store: Store, files: dict[str, Path]) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["transcript"]])
+    for name in ("", "   ", "x" * 201):
+        with pytest.raises(InvalidInput, match="a coder's name must have 1 to 200 characters"):
+            apply_code(
+                store, "Study", "interview-1.txt", "activity:co_design", start=0, end=5, coder=name
+            )
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Coding)) == 0
+
+
+def test_an_unknown_source_among_many_suggests_the_close_one(store: Store, tmp_path: Path) -> None:
+    create_project(store, "Study")
+    paths = []
+    for number in range(40):
+        path = tmp_path / f"d{number:03}.txt"
+        path.write_text(f"Interview number {number}.\n")
+        paths.append(path)
+    import_files(store, "Study", paths)
+    with pytest.raises(UnknownName, match=r"did you mean d039\.txt"):
+        list_segments(store, "Study", "d039.tx")
+
+
+def test_listing_codings_takes_a_few_queries_however_many_there_are(
+    store: Store, tmp_path: Path
+) -> None:
+    from sqlalchemy import event
+
+    create_project(store, "Study")
+    paths = []
+    for number in range(30):
+        path = tmp_path / f"s{number:02}.txt"
+        path.write_text(f"Residents run the club {number}.\n")
+        paths.append(path)
+    import_files(store, "Study", paths)
+    for path in paths:
+        apply_code(store, "Study", path.name, "activity:co_design", quote="Residents")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        infos = list_codings(store, "Study")
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert [i.source for i in infos] == [p.name for p in paths]
+    assert {i.code for i in infos} == {"Activities/Co-design"}
+    assert len(statements) <= 8, statements

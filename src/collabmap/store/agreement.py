@@ -15,8 +15,8 @@ from sqlalchemy import select
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.evidence.agreement import AgreementReport, CodedSpan, pairwise_agreement
 from collabmap.store._engine import Store
-from collabmap.store.coding import code_paths, find_code
-from collabmap.store.models import Code, Coder, Coding, Segment, Source
+from collabmap.store.coding import find_code, project_code_paths
+from collabmap.store.models import Coder, Coding, Segment, Source
 from collabmap.store.projects import get_project
 from collabmap.store.segments import ensure_segments
 
@@ -48,7 +48,7 @@ def project_agreement(
         for name in (coder_a, coder_b):
             if name not in project_coders:
                 raise UnknownName("coder", name, sorted(project_coders))
-        paths = code_paths(list(session.scalars(select(Code).where(Code.project_id == project.id))))
+        paths = project_code_paths(session, project.id)
         if codes is not None:  # concept ids, paths or unique names, as everywhere else
             codes = [paths[find_code(session, project, ref).id] for ref in codes]
         names: dict[int, str] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,22 +11,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collabmap.errors import AlreadyExists, InvalidInput, UnknownName
+from collabmap.evidence.model import CODING_STATUSES
 from collabmap.store._engine import Store
-from collabmap.store.models import Code, Coder, Coding, Memo, Project, Segment, Source
-from collabmap.store.projects import find_source, get_coder, get_project, new_guid
+from collabmap.store.models import Code, Coder, Coding, Memo, Project, Segment
+from collabmap.store.projects import (
+    find_source,
+    get_coder,
+    get_project,
+    new_guid,
+    source_texts,
+)
 
 __all__ = [
     "CodeInfo",
     "CodingInfo",
     "add_code",
     "apply_code",
-    "code_path",
     "code_paths",
     "coding_info",
+    "coding_infos",
     "find_code",
     "get_coding",
     "list_codes",
     "list_codings",
+    "project_code_paths",
     "remove_coding",
     "review_coding",
     "write_memo",
@@ -62,19 +71,6 @@ class CodingInfo:
         }
 
 
-def code_path(session: Session, code: Code) -> str:
-    """``Activities/Co-design``: the code's names from the root down."""
-    names = [code.name]
-    parent_id = code.parent_id
-    while parent_id is not None:
-        parent = session.get(Code, parent_id)  # cached by the session's identity map
-        if parent is None:
-            break
-        names.append(parent.name)
-        parent_id = parent.parent_id
-    return "/".join(reversed(names))
-
-
 def code_paths(codes: list[Code]) -> dict[int, str]:
     """Every code's path, computed in memory from one list of the project's codes."""
     by_id = {c.id: c for c in codes}
@@ -89,6 +85,11 @@ def code_paths(codes: list[Code]) -> dict[int, str]:
     for code in codes:
         path(code)
     return paths
+
+
+def project_code_paths(session: Session, project_id: int) -> dict[int, str]:
+    """Every code of the project by id, as its path (``Activities/Co-design``)."""
+    return code_paths(list(session.scalars(select(Code).where(Code.project_id == project_id))))
 
 
 def find_code(session: Session, project: Project, ref: str) -> Code:
@@ -113,23 +114,40 @@ def find_code(session: Session, project: Project, ref: str) -> Code:
     )
 
 
+def coding_infos(session: Session, codings: Sequence[Coding]) -> list[CodingInfo]:
+    """The codings as people read them, in the order given.
+
+    Code paths and coder names are read once, and each source's text once, however many
+    codings there are (listing thousands of codings stays a handful of queries).
+    """
+    if not codings:
+        return []
+    paths = project_code_paths(session, codings[0].project_id)
+    coders = dict(session.execute(select(Coder.id, Coder.name)).all())
+    sources = source_texts(session, {c.source_id for c in codings})
+    infos = []
+    for coding in codings:
+        name, text = sources[coding.source_id]
+        infos.append(
+            CodingInfo(
+                id=coding.id,
+                source=name,
+                code=paths[coding.code_id],
+                start=coding.start,
+                end=coding.end,
+                text=text[coding.start : coding.end],
+                coder=coders[coding.coder_id],
+                origin=coding.origin,
+                status=coding.status,
+                confidence=coding.confidence,
+            )
+        )
+    return infos
+
+
 def coding_info(session: Session, coding: Coding) -> CodingInfo:
-    source = session.get(Source, coding.source_id)
-    code = session.get(Code, coding.code_id)
-    coder = session.get(Coder, coding.coder_id)
-    assert source is not None and code is not None and coder is not None
-    return CodingInfo(
-        id=coding.id,
-        source=source.name,
-        code=code_path(session, code),
-        start=coding.start,
-        end=coding.end,
-        text=source.text[coding.start : coding.end],
-        coder=coder.name,
-        origin=coding.origin,
-        status=coding.status,
-        confidence=coding.confidence,
-    )
+    """One coding as people read it (see :func:`coding_infos` for many)."""
+    return coding_infos(session, [coding])[0]
 
 
 def apply_code(
@@ -150,7 +168,7 @@ def apply_code(
     """Apply a code to a span given by offsets, by a segment, or by an exact quotation."""
     if origin not in {"person", "machine"}:
         raise InvalidInput(f"origin must be person or machine; got {origin!r}")
-    if status not in {"suggested", "accepted", "rejected"}:
+    if status not in CODING_STATUSES:
         raise InvalidInput(f"status must be suggested, accepted or rejected; got {status!r}")
     if confidence is not None and not 0 <= confidence <= 1:
         raise InvalidInput(f"confidence must be between 0 and 1; got {confidence}")
@@ -164,7 +182,8 @@ def apply_code(
         source = find_source(session, project, source_name)
         code = find_code(session, project, code_ref)
         if not code.is_codable:
-            raise InvalidInput(f"{code_path(session, code)!r} is a group; apply one of its codes")
+            group = project_code_paths(session, project.id)[code.id]
+            raise InvalidInput(f"{group!r} is a group; apply one of its codes")
         if segment_id is not None:
             segment = session.get(Segment, segment_id)
             if segment is None or segment.source_id != source.id:
@@ -218,7 +237,7 @@ def remove_coding(store: Store, project_name: str, coding_id: int) -> None:
 
 def review_coding(store: Store, project_name: str, coding_id: int, status: str) -> CodingInfo:
     """Accept or reject a (machine) suggestion."""
-    if status not in {"accepted", "rejected", "suggested"}:
+    if status not in CODING_STATUSES:
         raise InvalidInput(f"status must be accepted, rejected or suggested; got {status!r}")
     with store.transaction() as session:
         project = get_project(session, project_name)
@@ -236,6 +255,8 @@ def list_codings(
     code: str | None = None,
     status: str | None = None,
 ) -> list[CodingInfo]:
+    if status is not None and status not in CODING_STATUSES:
+        raise InvalidInput(f"status must be suggested, accepted or rejected; got {status!r}")
     with store.reading() as session:
         project = get_project(session, project_name)
         query = select(Coding).where(Coding.project_id == project.id)
@@ -249,8 +270,7 @@ def list_codings(
             query = query.order_by(Coding.confidence.desc(), Coding.source_id, Coding.start)
         else:
             query = query.order_by(Coding.source_id, Coding.start, Coding.id)
-        codings = session.scalars(query)
-        return [coding_info(session, c) for c in codings]
+        return coding_infos(session, list(session.scalars(query)))
 
 
 def write_memo(
@@ -312,9 +332,9 @@ def add_code(
                 "parent code", parent_path, sorted(p for p in by_path if "/" not in p)
             )
         full = "/".join(parts)
-        if full in by_path:
-            raise AlreadyExists("code", full)
         siblings = [c for c in codes if c.parent_id == (parent.id if parent else None)]
+        if any(c.name.casefold() == parts[-1].casefold() for c in siblings):
+            raise AlreadyExists("code", full)  # names are matched ignoring case
         session.add(
             Code(
                 project_id=project.id,

@@ -14,10 +14,16 @@ from sqlalchemy import select
 
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.store._engine import Store
-from collabmap.store.coding import CodingInfo, code_path, coding_info, find_code, get_coding
+from collabmap.store.coding import (
+    CodingInfo,
+    coding_infos,
+    find_code,
+    get_coding,
+    project_code_paths,
+)
 from collabmap.store.models import (
-    Code,
     Coder,
+    Coding,
     MatrixCell,
     MatrixCellCoding,
     Partnership,
@@ -64,21 +70,26 @@ def answer_evidence(
     with store.reading() as session:
         project = get_project(session, project_name)
         case = find_partnership(session, project, partnership)
-        evidence: dict[str, list[CodingInfo]] = {}
-        answers = session.scalars(
-            select(ProfileAnswer)
-            .where(ProfileAnswer.partnership_id == case.id)
-            .order_by(ProfileAnswer.path)
-        )
-        for answer in answers:
-            links = session.scalars(
-                select(ProfileAnswerCoding.coding_id).where(
-                    ProfileAnswerCoding.answer_id == answer.id
-                )
+        paths = list(
+            session.scalars(
+                select(ProfileAnswer.path)
+                .where(ProfileAnswer.partnership_id == case.id)
+                .order_by(ProfileAnswer.path)
             )
-            evidence[answer.path] = [
-                coding_info(session, get_coding(session, project, coding_id)) for coding_id in links
-            ]
+        )
+        rows = list(
+            session.execute(
+                select(ProfileAnswer.path, Coding)
+                .join(ProfileAnswerCoding, ProfileAnswerCoding.answer_id == ProfileAnswer.id)
+                .join(Coding, Coding.id == ProfileAnswerCoding.coding_id)
+                .where(ProfileAnswer.partnership_id == case.id)
+                .order_by(ProfileAnswer.path, Coding.id)
+            )
+        )
+        infos = coding_infos(session, [coding for _, coding in rows])
+        evidence: dict[str, list[CodingInfo]] = {path: [] for path in paths}
+        for (path, _), info in zip(rows, infos, strict=True):
+            evidence[path].append(info)
         return evidence
 
 
@@ -124,6 +135,9 @@ def set_matrix_cell(
         project = get_project(session, project_name)
         case = find_partnership(session, project, partnership)
         theme = find_code(session, project, code)
+        if not theme.is_codable:
+            group = project_code_paths(session, project.id)[theme.id]
+            raise InvalidInput(f"{group!r} is a group; write the cell of one of its codes")
         cell = session.scalar(
             select(MatrixCell).where(
                 MatrixCell.partnership_id == case.id, MatrixCell.code_id == theme.id
@@ -152,25 +166,39 @@ def matrix_cells(store: Store, project_name: str) -> list[CellInfo]:
 
     with store.reading() as session:
         project = get_project(session, project_name)
-        cells = []
-        for cell in session.scalars(
-            select(MatrixCell).where(MatrixCell.project_id == project.id).order_by(MatrixCell.id)
+        paths = project_code_paths(session, project.id)
+        coders = dict(session.execute(select(Coder.id, Coder.name)).all())
+        names = dict(
+            session.execute(
+                select(Partnership.id, Partnership.name).where(Partnership.project_id == project.id)
+            ).all()
+        )
+        links = list(
+            session.execute(
+                select(MatrixCellCoding.cell_id, Coding)
+                .join(MatrixCell, MatrixCell.id == MatrixCellCoding.cell_id)
+                .join(Coding, Coding.id == MatrixCellCoding.coding_id)
+                .where(MatrixCell.project_id == project.id)
+                .order_by(MatrixCellCoding.cell_id, Coding.id)
+            )
+        )
+        evidence: dict[int, list[CodingInfo]] = {}
+        for (cell_id, _), info in zip(
+            links, coding_infos(session, [coding for _, coding in links]), strict=True
         ):
-            case = session.get(Partnership, cell.partnership_id)
-            theme = session.get(Code, cell.code_id)
-            author = session.get(Coder, cell.author_id) if cell.author_id else None
-            assert case is not None and theme is not None
-            links = session.scalars(
-                select(MatrixCellCoding.coding_id).where(MatrixCellCoding.cell_id == cell.id)
+            evidence.setdefault(cell_id, []).append(info)
+        return [
+            CellInfo(
+                names[cell.partnership_id],
+                paths[cell.code_id],
+                cell.summary,
+                cell.status,
+                coders.get(cell.author_id) if cell.author_id else None,
+                evidence.get(cell.id, []),
             )
-            cells.append(
-                CellInfo(
-                    case.name,
-                    code_path(session, theme),
-                    cell.summary,
-                    cell.status,
-                    author.name if author else None,
-                    [coding_info(session, get_coding(session, project, c)) for c in links],
-                )
+            for cell in session.scalars(
+                select(MatrixCell)
+                .where(MatrixCell.project_id == project.id)
+                .order_by(MatrixCell.id)
             )
-        return cells
+        ]

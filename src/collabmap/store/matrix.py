@@ -27,7 +27,7 @@ from collabmap.store.models import (
     Source,
     SourcePartnership,
 )
-from collabmap.store.projects import get_project
+from collabmap.store.projects import get_project, source_texts
 
 __all__ = [
     "DEFAULT_GROUPS",
@@ -179,18 +179,15 @@ def partnership_quotes(
         query = query.where(Partnership.name.in_(list(partnerships)))
     if code_ids is not None:
         query = query.where(Coding.code_id.in_(list(code_ids)))
-    texts: dict[int, str] = {}
+    rows = list(session.execute(query))
+    texts = source_texts(session, {source_id for _, source_id, _, _ in rows})
     found = []
-    for case, source_id, source_name, coding in session.execute(query):
-        if source_id not in texts:
-            texts[source_id] = session.execute(
-                select(Source.text).where(Source.id == source_id)
-            ).scalar_one()
+    for case, source_id, source_name, coding in rows:
         quote = Quote(
             source_name,
             coding.start,
             coding.end,
-            texts[source_id][coding.start : coding.end],
+            texts[source_id][1][coding.start : coding.end],
             coders.get(coding.coder_id, ""),
             coding.id,
         )

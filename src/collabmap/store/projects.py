@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +41,11 @@ __all__ = [
     "list_partnerships",
     "list_projects",
     "new_guid",
+    "source_texts",
 ]
+
+_IN_CHUNK = 500
+"""Ids per ``IN (...)`` query: well under SQLite's and PostgreSQL's parameter limits."""
 
 
 def new_guid() -> str:
@@ -89,20 +94,34 @@ def find_partnership(session: Session, project: Project, name: str) -> Partnersh
 
 
 def find_source(session: Session, project: Project, name: str) -> Source:
-    """A source of the project by name; the error lists (some of) the ones there are."""
+    """A source of the project by name; the error suggests the closest ones there are."""
     source = session.scalar(
         select(Source).where(Source.project_id == project.id, Source.name == name)
     )
     if source is None:
-        known = list(
-            session.scalars(select(Source.name).where(Source.project_id == project.id).limit(20))
-        )
+        known = list(session.scalars(select(Source.name).where(Source.project_id == project.id)))
         raise UnknownName("source", name, known)
     return source
 
 
+def source_texts(session: Session, source_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each source's (name, text), read in a few queries however many sources are asked for."""
+    ids = sorted(set(source_ids))
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        for source_id, name, text in session.execute(
+            select(Source.id, Source.name, Source.text).where(Source.id.in_(chunk))
+        ):
+            found[source_id] = (name, text)
+    return found
+
+
 def get_coder(session: Session, name: str, *, kind: str = "person") -> Coder:
-    """The coder of that name, created on first use."""
+    """The coder of that name, created on first use (so the name is checked here)."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("a coder's name must have 1 to 200 characters")
     coder = session.scalar(select(Coder).where(Coder.name == name))
     if coder is None:
         coder = Coder(guid=new_guid(), name=name, kind=kind)
@@ -320,22 +339,25 @@ def list_partnerships(store: Store, project_name: str) -> list[dict[str, Any]]:
 
     with store.reading() as session:
         project = get_project(session, project_name)
+        linked = dict(
+            session.execute(
+                select(SourcePartnership.partnership_id, func.count())
+                .join(Partnership)
+                .where(Partnership.project_id == project.id)
+                .group_by(SourcePartnership.partnership_id)
+            ).all()
+        )
         rows = []
         for case in session.scalars(
             select(Partnership)
             .where(Partnership.project_id == project.id)
             .order_by(Partnership.name)
         ):
-            linked = session.scalar(
-                select(func.count())
-                .select_from(SourcePartnership)
-                .where(SourcePartnership.partnership_id == case.id)
-            )
             label = None
             if case.profile:
                 try:
                     label = classify(parse_profile(case.profile, source=case.name)).structure.label
                 except CollabmapError:
                     label = "profile cannot be classified"
-            rows.append({"name": case.name, "structure": label, "sources": int(linked or 0)})
+            rows.append({"name": case.name, "structure": label, "sources": linked.get(case.id, 0)})
         return rows

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from collabmap.compare.matrix import Quote
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.report.context import ReportContext, build_report_context
 from collabmap.report.render import ReportFormat, render_report
 from collabmap.store._engine import Store
 from collabmap.store._output import whole_file
-from collabmap.store.coding import code_paths
+from collabmap.store.coding import project_code_paths
 from collabmap.store.matrix import partnership_quotes, project_profiles
-from collabmap.store.models import Code
 from collabmap.store.projects import get_project
 
 __all__ = ["project_report", "write_report"]
@@ -32,7 +29,7 @@ def project_report(
     quotes: dict[str, list[tuple[str, Quote]]] = {name: [] for name in names}
     with store.reading() as session:
         project = get_project(session, project_name)
-        paths = code_paths(list(session.scalars(select(Code).where(Code.project_id == project.id))))
+        paths = project_code_paths(session, project.id)
         for case, code_id, quote in partnership_quotes(session, project, partnerships=names):
             quotes[case].append((paths[code_id], quote))
     return build_report_context(

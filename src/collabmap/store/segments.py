@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from collabmap.errors import InvalidInput
+from collabmap.evidence.model import SEGMENT_KINDS
 from collabmap.evidence.segment import segment_text
 from collabmap.store._bulk import bulk_insert
 from collabmap.store._engine import Store
@@ -76,6 +78,8 @@ def list_segments(
     store: Store, project_name: str, source_name: str, *, kind: str | None = None
 ) -> list[SegmentInfo]:
     """A source's segments in reading order (computing them if this is the first use)."""
+    if kind is not None and kind not in SEGMENT_KINDS:
+        raise InvalidInput(f"kind must be paragraph, sentence or speaker_turn; got {kind!r}")
     with store.transaction() as session:
         project = get_project(session, project_name)
         source = find_source(session, project, source_name)
