@@ -73,3 +73,26 @@ def test_bad_options_are_refused(project: Store) -> None:
         suggest(project, "Study", unit="word")
     with pytest.raises(InvalidInput, match="between 0 and 1"):
         suggest(project, "Study", min_confidence=2)
+
+
+def test_people_can_code_while_the_model_reads_and_their_decision_wins(project: Store) -> None:
+    """A long run holds no write lock: a coding made meanwhile is saved, and the run does not
+    then store a suggestion over the passage the person has just coded."""
+    sentence = (
+        "The library was transferred on a long lease to the residents' association, which "
+        "now runs it with volunteers and no council staff."
+    )
+
+    def code_meanwhile(done: int, total: int) -> None:
+        apply_code(
+            project,
+            "Study",
+            "notes.txt",
+            "activity:community_self_organization",
+            quote=sentence,
+            coder="ann",
+        )
+
+    suggest(project, "Study", min_confidence=0.3, progress=code_meanwhile)
+    assert [c.text for c in list_codings(project, "Study", status="accepted")] == [sentence]
+    assert sentence not in [s.text for s in list_codings(project, "Study", status="suggested")]

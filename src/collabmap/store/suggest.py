@@ -9,10 +9,11 @@ for the same passage and code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from collabmap.analyse import Example, PassageClassifier, classifier, train
 from collabmap.errors import InvalidInput
@@ -26,7 +27,7 @@ __all__ = ["SuggestReport", "suggest"]
 
 MACHINE = "collabmap"
 """The coder name machine suggestions are stored under."""
-_TASK_OF_PREFIX = {"activity": "activity", "rationale": "rationale"}
+_TASKS = ("activity", "rationale")
 _ACCEPTED_WEIGHT = 3.0
 _BATCH = 2_000
 
@@ -64,99 +65,98 @@ def suggest(
     if not 0 <= min_confidence <= 1:
         raise InvalidInput(f"min-confidence must be between 0 and 1; got {min_confidence}")
     for task in tasks:
-        if task not in _TASK_OF_PREFIX:
+        if task not in _TASKS:
             raise InvalidInput(f"suggestions cover activity and rationale codes; got {task!r}")
     report = SuggestReport()
+    # Three short steps, so a long run never holds the write lock: segment (write), read what
+    # the project knows (read), classify with no session open, then store (write).
     with store.transaction() as session:
-        project = get_project(session, project_name)
-        source_ids = list(session.scalars(select(Source.id).where(Source.project_id == project.id)))
+        project_id = get_project(session, project_name).id
+        source_ids = list(session.scalars(select(Source.id).where(Source.project_id == project_id)))
         ensure_segments(session, source_ids)
+    with store.reading() as session:
         codes = {
-            c.concept: c
-            for c in session.scalars(select(Code).where(Code.project_id == project.id))
+            c.concept: c.id
+            for c in session.scalars(select(Code).where(Code.project_id == project_id))
             if c.concept
         }
-        texts = {
-            row[0]: row[1]
-            for row in session.execute(
-                select(Source.id, Source.text).where(Source.project_id == project.id)
-            )
-        }
-        codings = list(session.scalars(select(Coding).where(Coding.project_id == project.id)))
-        concept_of = {c.id: c.concept for c in codes.values()}
-        models: dict[str, PassageClassifier] = {}
-        for task in tasks:
-            extra = [
-                Example(
-                    texts[c.source_id][c.start : c.end],
-                    (concept_of.get(c.code_id) or "").split(":", 1)[1],
-                    _ACCEPTED_WEIGHT,
-                )
-                for c in codings
-                if c.status == "accepted"
-                and (concept_of.get(c.code_id) or "").startswith(f"{task}:")
-            ]
-            report.learned_from += len(extra)
-            # nothing learnt yet: the shipped model (cached); else retrain with the team's codings
-            models[task] = train(task, extra) if extra else classifier(task)
-        covered: dict[int, list[tuple[int, int]]] = {}
-        rejected: set[tuple[int, int, int]] = set()
-        for c in codings:
-            if c.status == "rejected":
-                rejected.add((c.source_id, c.start, c.code_id))
-            else:
-                covered.setdefault(c.source_id, []).append((c.start, c.end))
-        segments = [
-            (sid, seg_id, start, end)
-            for seg_id, sid, start, end in session.execute(
+        texts = dict(
+            session.execute(
+                select(Source.id, Source.text).where(Source.project_id == project_id)
+            ).all()
+        )
+        codings = _decisions(session, project_id)
+        segments = list(
+            session.execute(
                 select(Segment.id, Segment.source_id, Segment.start, Segment.end)
                 .where(Segment.source_id.in_(source_ids), Segment.kind == unit)
                 .order_by(Segment.source_id, Segment.start)
-            )
-            if not any(s < end and start < e for s, e in covered.get(sid, []))
+            ).all()
+        )
+    concept_of = {code_id: concept for concept, code_id in codes.items()}
+    models: dict[str, PassageClassifier] = {}
+    for task in tasks:
+        extra = [
+            Example(texts[source_id][start:end], concept.split(":", 1)[1], _ACCEPTED_WEIGHT)
+            for source_id, code_id, start, end, status in codings
+            if status == "accepted"
+            and (concept := concept_of.get(code_id) or "").startswith(f"{task}:")
         ]
-        report.segments = len(segments)
+        report.learned_from += len(extra)
+        # nothing learnt yet: the shipped model (cached); else retrain with the team's codings
+        models[task] = train(task, extra) if extra else classifier(task)
+    uncoded = _uncoded(segments, codings)
+    report.segments = len(uncoded)
+    chosen: list[tuple[int, int, int, int, int, float]] = []
+    for offset in range(0, len(uncoded), _BATCH):
+        batch = uncoded[offset : offset + _BATCH]
+        passages = [texts[source_id][start:end] for _, source_id, start, end in batch]
+        best: list[tuple[float, str] | None] = [None] * len(batch)
+        for task, model in models.items():
+            for index, answer in enumerate(model.answer(passages, evidence=False)):
+                score = answer.scores[answer.label]
+                concept = f"{task}:{answer.label}"
+                if answer.label == "other" or concept not in codes or score < min_confidence:
+                    continue
+                current = best[index]
+                if current is None or score > current[0]:
+                    best[index] = (score, concept)
+        for (seg_id, source_id, start, end), choice in zip(batch, best, strict=True):
+            if choice is not None:
+                chosen.append((seg_id, source_id, start, end, codes[choice[1]], choice[0]))
+        if progress is not None:
+            progress(min(offset + _BATCH, len(uncoded)), len(uncoded))
+    with store.transaction() as session:
+        # people may have coded or rejected passages while the model read: honour that
+        latest = _decisions(session, project_id)
+        still_uncoded = {seg[0] for seg in _uncoded([c[:4] for c in chosen], latest)}
+        rejected = {
+            (sid, start, code_id) for sid, code_id, start, _, st in latest if st == "rejected"
+        }
         machine = get_coder(session, MACHINE, kind="machine")
         now = utcnow()
         rows = []
-        for offset in range(0, len(segments), _BATCH):
-            batch = segments[offset : offset + _BATCH]
-            passages = [texts[sid][start:end] for sid, _, start, end in batch]
-            best: list[tuple[float, str] | None] = [None] * len(batch)
-            for task, model in models.items():
-                for index, answer in enumerate(model.answer(passages, evidence=False)):
-                    score = answer.scores[answer.label]
-                    concept = f"{task}:{answer.label}"
-                    if answer.label == "other" or concept not in codes or score < min_confidence:
-                        continue
-                    current = best[index]
-                    if current is None or score > current[0]:
-                        best[index] = (score, concept)
-            for (sid, seg_id, start, end), choice in zip(batch, best, strict=True):
-                if choice is None:
-                    continue
-                code = codes[choice[1]]
-                if (sid, start, code.id) in rejected:
-                    continue
-                rows.append(
-                    (
-                        project.id,
-                        new_guid(),
-                        sid,
-                        code.id,
-                        seg_id,
-                        start,
-                        end,
-                        machine.id,
-                        "machine",
-                        round(choice[0], 4),
-                        "suggested",
-                        now,
-                    )
+        for seg_id, source_id, start, end, code_id, score in chosen:
+            if seg_id not in still_uncoded or (source_id, start, code_id) in rejected:
+                continue
+            rows.append(
+                (
+                    project_id,
+                    new_guid(),
+                    source_id,
+                    code_id,
+                    seg_id,
+                    start,
+                    end,
+                    machine.id,
+                    "machine",
+                    round(score, 4),
+                    "suggested",
+                    now,
                 )
-                report.by_code[choice[1]] = report.by_code.get(choice[1], 0) + 1
-            if progress is not None:
-                progress(min(offset + _BATCH, len(segments)), len(segments))
+            )
+            concept = concept_of[code_id]
+            report.by_code[concept] = report.by_code.get(concept, 0) + 1
         bulk_insert(
             session.connection(),
             Coding.__table__,  # type: ignore[arg-type]
@@ -178,3 +178,31 @@ def suggest(
         )
         report.suggested = len(rows)
     return report
+
+
+def _decisions(session: Session, project_id: int) -> list[tuple[int, int, int, int, str]]:
+    """Every coding of the project as (source, code, start, end, status)."""
+    return [
+        tuple(row)  # type: ignore[misc]
+        for row in session.execute(
+            select(Coding.source_id, Coding.code_id, Coding.start, Coding.end, Coding.status).where(
+                Coding.project_id == project_id
+            )
+        )
+    ]
+
+
+def _uncoded(
+    segments: Sequence[tuple[int, int, int, int]],
+    codings: Sequence[tuple[int, int, int, int, str]],
+) -> list[tuple[int, int, int, int]]:
+    """The segments (id, source, start, end) that no coding overlaps, rejected ones aside."""
+    covered: dict[int, list[tuple[int, int]]] = {}
+    for source_id, _, start, end, status in codings:
+        if status != "rejected":
+            covered.setdefault(source_id, []).append((start, end))
+    return [
+        (seg_id, source_id, start, end)
+        for seg_id, source_id, start, end in segments
+        if not any(s < end and start < e for s, e in covered.get(source_id, []))
+    ]
