@@ -136,6 +136,24 @@ def test_consensus_between_two_respondents(run: Run, tmp_path: Path) -> None:
     assert run("consensus", str(council)).code == 2
 
 
+def test_consensus_refuses_two_respondents_of_one_name_and_a_missing_folder(
+    run: Run, tmp_path: Path
+) -> None:
+    """Respondents are named by file name: two files called r.yaml would silently be one."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "r.yaml").write_text(example_path("oldham").read_text())
+    twice = run("consensus", str(tmp_path / "a" / "r.yaml"), str(tmp_path / "b" / "r.yaml"))
+    assert twice.code == 2 and "r names two files; rename one" in twice.err
+    council = tmp_path / "a" / "r.yaml"
+    group = tmp_path / "b" / "group.yaml"
+    group.write_text(council.read_text())
+    nowhere = tmp_path / "nodir" / "c.svg"
+    missing = run("consensus", str(council), str(group), "--chart", str(nowhere))
+    assert missing.code == 2 and f"no folder {nowhere.parent}" in missing.err
+    assert "Traceback" not in missing.err and not nowhere.parent.exists()
+
+
 def test_a_cell_summary_replaces_the_draft(run: Run, db: str) -> None:
     result = run(
         "--db",

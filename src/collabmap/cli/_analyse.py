@@ -7,7 +7,6 @@ the analysis modules itself so that every other command (and `--help`) starts qu
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -89,15 +88,9 @@ def analyse_command(
     for start in range(0, len(passages), _BATCH):
         batch = passages[start : start + _BATCH]
         answers.extend(analyse(task.value, [p.text for p in batch]))
-    out = sys.stdout
-    try:
-        for passage, answer in zip(passages, answers, strict=True):
-            out.write(json.dumps(answer.to_dict(passage.id), ensure_ascii=False) + "\n")
-        out.flush()
-    except BrokenPipeError:  # the reader (e.g. `| head`) has gone: stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, out.fileno())
-        raise typer.Exit(0) from None
+    for passage, answer in zip(passages, answers, strict=True):  # `| head` is handled by main
+        sys.stdout.write(json.dumps(answer.to_dict(passage.id), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
     for error in errors:
         typer.echo(f"error: {jsonl}: {error}", err=True)  # one line, never wrapped
     if errors:

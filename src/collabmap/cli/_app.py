@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from collabmap import __version__
 from collabmap.classify import classify
 from collabmap.classify.activity import coverage_gaps
 from collabmap.cli import _compare, _evidence, _projects
 from collabmap.cli._analyse import register as register_analyse
+from collabmap.cli._common import console_out, json_text
 from collabmap.cli._render import print_classification, print_examples_table, print_framework
 from collabmap.errors import InvalidFramework, InvalidInput, Issue
 from collabmap.examples import example_names, load_example
@@ -81,10 +80,6 @@ def _framework(path: Path | None) -> Framework:
     return framework
 
 
-def _out() -> Console:
-    return Console(highlight=False, soft_wrap=False)
-
-
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -93,10 +88,6 @@ def _write(text: str, output: Path | None) -> None:
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _version(value: bool) -> None:
@@ -136,7 +127,7 @@ class ExportFormat(StrEnum):
 @framework_app.command("show")
 def framework_show(framework: FrameworkOption = None) -> None:
     """Show the framework's concepts in a readable outline."""
-    print_framework(_out(), _framework(framework))
+    print_framework(console_out(), _framework(framework))
 
 
 @framework_app.command("export")
@@ -150,7 +141,7 @@ def framework_export(
     """Export the whole framework as one JSON document or as Markdown."""
     fw = _framework(framework)
     if format is ExportFormat.json:
-        _write(_json(fw.model_dump(mode="json")), output)
+        _write(json_text(fw.model_dump(mode="json")), output)
     else:
         _write(framework_markdown(fw), output)
 
@@ -167,7 +158,7 @@ def framework_validate(
 @framework_app.command("schema")
 def framework_schema(output: OutputOption = None) -> None:
     """Print the JSON Schema of the framework file format."""
-    _write(_json(framework_json_schema()), output)
+    _write(json_text(framework_json_schema()), output)
 
 
 @profile_app.command("new")
@@ -201,7 +192,7 @@ def profile_validate(
 @profile_app.command("schema")
 def profile_schema(output: OutputOption = None, framework: FrameworkOption = None) -> None:
     """Print the JSON Schema of the profile format, with the framework's allowed values."""
-    _write(_json(profile_json_schema(_framework(framework))), output)
+    _write(json_text(profile_json_schema(_framework(framework))), output)
 
 
 @app.command("examples")
@@ -219,7 +210,7 @@ def examples(
         return
     fw = _framework(framework)
     print_examples_table(
-        _out(),
+        console_out(),
         [(name, classify(load_example(name, framework=fw), fw)) for name in example_names()],
         fw,
     )
@@ -248,9 +239,9 @@ def classify_command(
     )
     result = classify(loaded, fw)
     if as_json:
-        _write(_json(result.to_dict()), None)
+        _write(json_text(result.to_dict()), None)
     else:
-        print_classification(_out(), result, fw, loaded.place)
+        print_classification(console_out(), result, fw, loaded.place)
 
 
 for _module in (_projects, _evidence, _compare):

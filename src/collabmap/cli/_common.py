@@ -13,7 +13,15 @@ from rich.console import Console
 
 from collabmap.store import Store, open_store
 
-__all__ = ["JsonOption", "clip", "console_out", "db_option", "print_json", "store_for"]
+__all__ = [
+    "JsonOption",
+    "clip",
+    "console_out",
+    "db_option",
+    "json_text",
+    "print_json",
+    "store_for",
+]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -41,8 +49,13 @@ def console_out() -> Console:
     return Console(highlight=False)
 
 
+def json_text(data: object) -> str:
+    """JSON as the commands print it: indented, UTF-8 as is, anything else as a string."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
 def print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def clip(text: str, width: int = 70) -> str:

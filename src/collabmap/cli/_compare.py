@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -22,9 +21,6 @@ from collabmap.compare.tables import (
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.store.links import set_matrix_cell
 from collabmap.store.matrix import export_matrix, project_matrix, project_profiles
-
-if TYPE_CHECKING:
-    from collabmap.report.charts import ChartFormat
 
 
 class ReportFormatOption(StrEnum):
@@ -85,11 +81,11 @@ def matrix_command(
     ] = None,
 ) -> None:
     """The framework matrix: partnerships × themes, each cell a summary with its quotes."""
+    if format in (MatrixFormat.csv, MatrixFormat.xlsx) and output is None:
+        raise InvalidInput(f"--format {format.value} needs --output FILE")
     with store_for(ctx) as store:
         matrix = project_matrix(store, project, themes=theme or None)
-    if format in (MatrixFormat.csv, MatrixFormat.xlsx):
-        if output is None:
-            raise InvalidInput(f"--format {format.value} needs --output FILE")
+    if output is not None and format in (MatrixFormat.csv, MatrixFormat.xlsx):
         written = export_matrix(matrix, format.value, output)
         typer.echo(f"Wrote {written} ({written.stat().st_size:,} bytes).")
         return
@@ -271,56 +267,18 @@ def chart_command(
     ] = False,
 ) -> None:
     """Draw one chart as SVG or PNG, or print its data as JSON (for the web application)."""
-    from collabmap.compare.network import partnership_network
-    from collabmap.compare.similarity import similarity_map
-    from collabmap.report.charts.network import network_chart
-    from collabmap.report.charts.similarity import similarity_chart
-    from collabmap.report.charts.typology import (
-        activity_chart,
-        activity_data,
-        iap2_chart,
-        iap2_data,
-        typology_chart,
-        typology_data,
-    )
+    from collabmap.store.charts import chart_format, project_chart, write_chart
 
     if output is None and not as_json:
         raise InvalidInput("give --output FILE.svg or FILE.png, or --json")
-    chart_format: ChartFormat = "svg"
     if output is not None:
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix not in ("svg", "png"):
-            raise InvalidInput(f"{output}: a chart is written as .svg or .png")
-        chart_format = "png" if suffix == "png" else "svg"
+        chart_format(output)  # refuse a wrong file name before the work
     with store_for(ctx) as store:
-        names, profiles, results, _ = project_profiles(store, project)
-    if partnership is not None:
-        if partnership not in profiles:
-            raise UnknownName("partnership with a profile", partnership, sorted(profiles))
-        names = [partnership]
-    chosen = [results[n] for n in names if n in results]
-    data: object
-    draw: Callable[[ChartFormat], bytes]
-    if kind is ChartKind.network:
-        if partnership is None:
-            raise InvalidInput("a network chart is of one partnership: give --partnership NAME")
-        network = partnership_network(profiles[partnership])
-        data, draw = network.to_dict(), lambda f: network_chart(network, f)
-    elif kind is ChartKind.similarity:
-        mapped = similarity_map([profiles[n] for n in names if n in profiles])
-        data, draw = mapped.to_dict(), lambda f: similarity_chart(mapped, f)
-    elif kind is ChartKind.typology:
-        data, draw = typology_data(chosen), lambda f: typology_chart(chosen, f)
-    elif kind is ChartKind.activities:
-        data, draw = activity_data(chosen), lambda f: activity_chart(chosen, f)
-    else:
-        data, draw = iap2_data(chosen), lambda f: iap2_chart(chosen, f)
+        chart = project_chart(store, project, kind.value, partnership=partnership)
     if as_json:
-        print_json(data)
+        print_json(chart.data)
     if output is not None:
-        if not output.parent.is_dir():
-            raise InvalidInput(f"cannot write {output}: no folder {output.parent}")
-        output.write_bytes(draw(chart_format))
+        write_chart(chart.draw, output)
         typer.echo(f"Wrote {output}.", err=as_json)
 
 
@@ -341,16 +299,23 @@ def consensus_command(
     from collabmap.compare.consensus import consensus
     from collabmap.profile import load_profile
     from collabmap.report.charts.consensus import consensus_chart
+    from collabmap.store.charts import chart_format, write_chart
 
     if len(profiles) < 2:
         raise InvalidInput("consensus needs at least two respondents' profiles")
+    if output is not None:
+        chart_format(output)  # refuse a wrong file name before the work
+    stems = [path.stem for path in profiles]
+    twice = sorted({stem for stem in stems if stems.count(stem) > 1})
+    if twice:
+        raise InvalidInput(
+            f"respondents are named by their file names, and {', '.join(twice)} names two "
+            "files; rename one"
+        )
     responses = {path.stem: load_profile(path) for path in profiles}
     report = consensus(responses)
     if output is not None:
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix not in ("svg", "png"):
-            raise InvalidInput(f"{output}: a chart is written as .svg or .png")
-        output.write_bytes(consensus_chart(report, "png" if suffix == "png" else "svg"))
+        write_chart(lambda format: consensus_chart(report, format), output)
     if as_json:
         print_json(report.to_dict())
         return

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collabmap import __version__
+from collabmap._output import whole_file
 from collabmap.errors import InvalidInput
 from collabmap.evidence import refi
 from collabmap.evidence.importers import ImportLimits
@@ -34,7 +35,6 @@ from collabmap.evidence.model import (
 from collabmap.evidence.segment import looks_like_transcript
 from collabmap.report.spreadsheet import csv_text, safe_cell
 from collabmap.store._engine import Store
-from collabmap.store._output import whole_file
 from collabmap.store.coding import code_paths
 from collabmap.store.models import (
     Code,

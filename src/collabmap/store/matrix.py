@@ -8,13 +8,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collabmap._output import whole_file
 from collabmap.classify import Classification, classify
 from collabmap.compare.matrix import Matrix, Quote, Theme, WrittenCell, build_matrix
 from collabmap.errors import CollabmapError, InvalidInput
 from collabmap.profile import Profile, parse_profile
 from collabmap.report.spreadsheet import csv_text, safe_cell
 from collabmap.store._engine import Store
-from collabmap.store._output import whole_file
 from collabmap.store.coding import find_code
 from collabmap.store.models import (
     Code,

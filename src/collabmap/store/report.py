@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from collabmap._output import whole_file
 from collabmap.compare.matrix import Quote
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.report.context import ReportContext, build_report_context
 from collabmap.report.render import ReportFormat, render_report
 from collabmap.store._engine import Store
-from collabmap.store._output import whole_file
 from collabmap.store.coding import project_code_paths
 from collabmap.store.matrix import partnership_quotes, project_profiles
 from collabmap.store.projects import get_project
