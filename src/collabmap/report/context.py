@@ -51,10 +51,15 @@ class PartnershipSection:
 
 @dataclass(frozen=True)
 class ReportContext:
+    """Everything a report shows; ``framework`` is the framework the partnerships were
+    classified with (charts drawn from the context use it too), ``framework_name`` how the
+    report names it."""
+
     title: str
     project: str
     generated: str
-    framework: str
+    framework: Framework
+    framework_name: str
     citation: str
     sections: list[PartnershipSection]
     table1: StructureActivityTable
@@ -205,7 +210,8 @@ def build_report_context(
         ),
         project=project,
         generated=(today or date.today()).strftime("%-d %B %Y"),
-        framework=f"{fw.title} ({fw.id} {fw.version})",
+        framework=fw,
+        framework_name=f"{fw.title} ({fw.id} {fw.version})",
         citation=next((s.citation for s in fw.sources if s.id == "fitzgerald2021"), ""),
         sections=sections,
         table1=structure_activity_table(classified, fw),

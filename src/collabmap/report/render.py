@@ -37,25 +37,26 @@ def _svg(data: bytes) -> str:
 
 
 def _charts(ctx: ReportContext) -> dict[str, str]:
+    fw = ctx.framework
     results = [s.result for s in ctx.sections]
     charts: dict[str, str] = {}
     if len(results) <= _NETWORK_LIMIT:  # one network chart per partnership section
         for index, section in enumerate(ctx.sections):
             if section.profile is not None:
-                charts[f"network_{index}"] = _svg(
-                    network_chart(partnership_network(section.profile))
-                )
+                network = partnership_network(section.profile, framework=fw)
+                charts[f"network_{index}"] = _svg(network_chart(network, framework=fw))
     if ctx.single or not results:
         return charts
     shown = results if len(results) <= ctx.chart_limit else []
     if shown:
-        charts["typology"] = _svg(typology_chart(shown))
-        charts["activity"] = _svg(activity_chart(shown))
+        charts["typology"] = _svg(typology_chart(shown, framework=fw))
+        charts["activity"] = _svg(activity_chart(shown, framework=fw))
     if 3 <= len(results) <= ctx.chart_limit:
         profiles = [s.profile for s in ctx.sections if s.profile is not None]
-        charts["similarity"] = _svg(similarity_chart(similarity_map(profiles)))
+        mapped = similarity_map(profiles, framework=fw)
+        charts["similarity"] = _svg(similarity_chart(mapped, framework=fw))
     if results and len(results) <= _IAP2_LIMIT:
-        charts["iap2"] = _svg(iap2_chart(results))
+        charts["iap2"] = _svg(iap2_chart(results, framework=fw))
     return charts
 
 
@@ -143,7 +144,8 @@ def render_markdown(ctx: ReportContext) -> str:
             lines += [f"*Not yet recorded: {'; '.join(section.missing)}.*", ""]
     lines += ["## Questions for the board", ""]
     lines += [f"- {q}" for q in ctx.reflective_questions] + [""]
-    lines += ["## About this report", "", f"Framework: {ctx.framework}. Source: {ctx.citation}", ""]
+    about = f"Framework: {ctx.framework_name}. Source: {ctx.citation}"
+    lines += ["## About this report", "", about, ""]
     return "\n".join(lines)
 
 

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from collabmap.compare.consensus import ConsensusReport
-from collabmap.framework import default_framework
+from collabmap.framework import Framework, default_framework
 from collabmap.report.charts._style import PALETTE, ChartFormat, chart_style, new_figure, render
 
 __all__ = ["consensus_chart"]
@@ -71,8 +71,7 @@ def _readable(path: str) -> str:
     return f"{name} · {rest.replace('_', ' ')}"
 
 
-def _rows(data: ConsensusReport) -> list[_Row]:
-    fw = default_framework()
+def _rows(data: ConsensusReport, fw: Framework) -> list[_Row]:
     structures = {s.id: s.label for s in fw.structures}
     structures["insufficient_information"] = "Not enough information"
     categories = {c.id: c.label for c in fw.activity_categories}
@@ -114,9 +113,15 @@ def _wrap(text: str, inches: float) -> str:
     return "\n".join(textwrap.wrap(text, max(int(inches * 11), 8))) or text
 
 
-def consensus_chart(data: ConsensusReport, format: ChartFormat = "svg") -> bytes:
-    """The consensus grid as SVG or PNG bytes (see the module's description)."""
-    rows = _rows(data)
+def consensus_chart(
+    data: ConsensusReport, format: ChartFormat = "svg", framework: Framework | None = None
+) -> bytes:
+    """The consensus grid as SVG or PNG bytes (see the module's description).
+
+    ``framework`` (the shipped one by default) names the structures and activity categories;
+    give the one the report was made with.
+    """
+    rows = _rows(data, framework or default_framework())
     k = len(data.respondents)
     widths = [_QUESTION_WIDTH] + [_ANSWER_WIDTH] * k + [_AGREE_WIDTH]
     lefts = [sum(widths[:i]) for i in range(len(widths))]

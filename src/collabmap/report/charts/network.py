@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from collabmap.compare.network import NetworkNode, PartnershipNetwork
-from collabmap.framework import default_framework
+from collabmap.framework import Framework, default_framework
 from collabmap.report.charts._style import (
     HATCHES,
     PALETTE,
@@ -33,9 +33,8 @@ _NOT_RECORDED = "not_recorded"
 _EDGE = "#555555"
 
 
-def _sector_styles() -> dict[str, tuple[str, str, str]]:
+def _sector_styles(fw: Framework) -> dict[str, tuple[str, str, str]]:
     """Colour, hatch and label for each sector, in the framework's order."""
-    fw = default_framework()
     terms = next(v.terms for v in fw.vocabularies if v.id == "sectors")
     styles = {
         term.id: (PALETTE[i % len(PALETTE)], HATCHES[i % len(HATCHES)], term.label)
@@ -105,9 +104,15 @@ def _caption(network: PartnershipNetwork) -> str:
     return "\n".join(textwrap.fill(line, 110) for line in lines)
 
 
-def network_chart(data: PartnershipNetwork, format: ChartFormat = "svg") -> bytes:
-    """The partnership's network as SVG or PNG bytes (see the module's description)."""
-    styles = _sector_styles()
+def network_chart(
+    data: PartnershipNetwork, format: ChartFormat = "svg", framework: Framework | None = None
+) -> bytes:
+    """The partnership's network as SVG or PNG bytes (see the module's description).
+
+    ``framework`` (the shipped one by default) names and orders the sectors in the legend;
+    give the one the network was built with.
+    """
+    styles = _sector_styles(framework or default_framework())
     count = len(data.nodes)
     height = 5.2 if count <= 8 else 6.4
     with chart_style():

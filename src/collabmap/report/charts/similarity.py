@@ -19,7 +19,7 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from collabmap.compare.similarity import SimilarityMap
-from collabmap.framework import default_framework
+from collabmap.framework import Framework, default_framework
 from collabmap.report.charts._style import PALETTE, ChartFormat, chart_style, new_figure, render
 
 __all__ = ["similarity_chart"]
@@ -31,9 +31,8 @@ _MAX_LABELS = 40
 _POINT_SIZE = 110
 
 
-def _structure_styles() -> dict[str, tuple[str, str, str]]:
+def _structure_styles(fw: Framework) -> dict[str, tuple[str, str, str]]:
     """Colour, marker and label for each structure label the classifier can give."""
-    fw = default_framework()
     styles = {
         s.id: (PALETTE[i % len(PALETTE)], _MARKERS[i % len(_MARKERS)], s.label)
         for i, s in enumerate(x for x in fw.structures if x.id != "other")
@@ -136,9 +135,15 @@ def _overlap(a: Bbox, b: Bbox) -> float:
     return max(width, 0.0) * max(height, 0.0)
 
 
-def similarity_chart(data: SimilarityMap, format: ChartFormat = "svg") -> bytes:
-    """The similarity map as SVG or PNG bytes (see the module's description)."""
-    styles = _structure_styles()
+def similarity_chart(
+    data: SimilarityMap, format: ChartFormat = "svg", framework: Framework | None = None
+) -> bytes:
+    """The similarity map as SVG or PNG bytes (see the module's description).
+
+    ``framework`` (the shipped one by default) names the structures in the legend; give the
+    one the map was made with.
+    """
+    styles = _structure_styles(framework or default_framework())
     names = list(data.partnerships)
     points = [(float(x), float(y)) for x, y in data.coordinates]
     with chart_style():
