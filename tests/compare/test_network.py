@@ -152,6 +152,14 @@ def test_a_profile_without_partners_says_so_and_suggests_nothing() -> None:
     assert "No lead organisation recorded in the profile" in network.missing
 
 
+def test_an_unplaced_structure_is_named_in_words_in_the_governance_reasons() -> None:
+    network = partnership_network(_profile(3))  # only the lead's sector: too little to place
+    assert network.governance.reasons[0] == (
+        "The partnership's structure is not settled (not enough information), so the "
+        "suggestion rests on the network alone."
+    )
+
+
 def test_every_rule_gives_its_source_and_status() -> None:
     assert set(RULES) == {
         "shared_max_organisations",

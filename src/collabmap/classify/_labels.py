@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collabmap.classify._results import INSUFFICIENT
 from collabmap.framework import Framework
 
 __all__ = ["label_of"]
@@ -10,13 +11,16 @@ __all__ = ["label_of"]
 def label_of(framework: Framework, group: str, value: str, *, lower: bool = True) -> str:
     """The plain-English label of ``value`` in a vocabulary or concept list.
 
+    Besides the framework's own ids, ``co_creation`` (the family) is an activity category and
+    ``insufficient_information`` (too few answers to place a partnership) a structure.
     Lower-cased by default, to sit inside a sentence; ``lower=False`` keeps the label as
     written, for headings.
     """
     if group == "practices":
         items = {p.id: p.label for p in framework.practices}
     elif group == "structures":
-        items = {s.id: s.label for s in framework.structures}
+        items = {INSUFFICIENT: "Not enough information"}
+        items.update((s.id, s.label) for s in framework.structures)
     elif group == "activity_categories":
         items = {a.id: a.label for a in framework.activity_categories}
         items["co_creation"] = "co-creation"

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = [
+    "INSUFFICIENT",
     "AccountabilityFlag",
     "ActivityResult",
     "AnsweredQuestion",
@@ -14,6 +15,9 @@ __all__ = [
     "StructureResult",
     "StructureSignal",
 ]
+
+INSUFFICIENT = "insufficient_information"
+"""The structure label when too few key answers are given to place the partnership."""
 
 
 @dataclass(frozen=True, slots=True)

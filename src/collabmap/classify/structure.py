@@ -10,13 +10,11 @@ type fits well enough (``other``); two close fits make the partnership a ``hybri
 from __future__ import annotations
 
 from collabmap.classify._labels import label_of
-from collabmap.classify._results import StructureResult, StructureSignal
+from collabmap.classify._results import INSUFFICIENT, StructureResult, StructureSignal
 from collabmap.framework import Framework
 from collabmap.profile import Profile
 
 __all__ = ["INSUFFICIENT", "answers_of", "classify_structure"]
-
-INSUFFICIENT = "insufficient_information"
 
 _ANSWER_LABELS = {
     "lead_sector": ("the lead organisation's sector", "sectors"),

@@ -18,8 +18,6 @@ __all__ = ["print_classification", "print_examples_table", "print_framework"]
 def _label(fw: Framework, group: str, value: str | None) -> str:
     if value is None:
         return "—"
-    if value == INSUFFICIENT:
-        return "Not enough information"
     return label_of(fw, group, value, lower=False)
 
 

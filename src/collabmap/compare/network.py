@@ -246,7 +246,8 @@ def _suggest(
         ]
     else:
         reasons = [
-            f"The partnership's structure is not settled ({structure.label.replace('_', ' ')}),"
+            "The partnership's structure is not settled "
+            f"({label_of(fw, 'structures', structure.label)}),"
             " so the suggestion rests on the network alone."
         ]
     few = float(RULES["shared_max_organisations"].value)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collabmap.classify import INSUFFICIENT, Classification
+from collabmap.classify._labels import label_of
 from collabmap.framework import Framework, default_framework
 
 __all__ = [
@@ -122,8 +123,6 @@ def structure_activity_table(
     co_creation = tuple(c.id for c in ordered if c.family == "co_creation")
     not_co_creation = tuple(c.id for c in ordered if c.family != "co_creation")
     labels = {c.id: c.label for c in ordered}
-    structure_labels = {s.id: s.label for s in fw.structures}
-    structure_labels[INSUFFICIENT] = "Not enough information"
     order = [s.id for s in fw.structures] + [INSUFFICIENT]
     rows = []
     for structure in order:
@@ -143,7 +142,7 @@ def structure_activity_table(
         rows.append(
             StructureRow(
                 structure,
-                structure_labels.get(structure, structure),
+                label_of(fw, "structures", structure, lower=False),
                 tuple(r.partnership for r in members),
                 cells,
             )

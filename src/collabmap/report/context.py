@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from collabmap.classify import INSUFFICIENT, Classification
+from collabmap.classify import Classification
+from collabmap.classify._labels import label_of
 from collabmap.compare.matrix import Quote
 from collabmap.compare.tables import (
     AccountabilityTable,
@@ -110,10 +111,8 @@ def _section(
 ) -> PartnershipSection | None:
     if profile is None or result is None:
         return None
-    labels = {s.id: s.label for s in fw.structures}
-    labels[INSUFFICIENT] = "Not enough information"
     scores = [
-        (labels.get(k, k), v, k == result.structure.label)
+        (label_of(fw, "structures", k, lower=False), v, k == result.structure.label)
         for k, v in sorted(result.structure.scores.items(), key=lambda kv: -kv[1])
     ]
     grouped: dict[str, list[Quote]] = {}
@@ -132,7 +131,7 @@ def _section(
         place=profile.place,
         summary=profile.summary,
         result=result,
-        structure_label=labels.get(result.structure.label, result.structure.label),
+        structure_label=label_of(fw, "structures", result.structure.label, lower=False),
         scores=scores,
         quotes=[(code, items) for code, items in grouped.items() if items],
         open_questions=list(open_questions.items()),
@@ -169,11 +168,9 @@ def build_report_context(
         else:
             sections.append(section)
     classified = [s.result for s in sections]
-    structure_labels = {s.id: s.label for s in fw.structures}
-    structure_labels[INSUFFICIENT] = "Not enough information"
     counts: dict[str, int] = {}
     for result in classified:
-        label = structure_labels.get(result.structure.label, result.structure.label)
+        label = label_of(fw, "structures", result.structure.label, lower=False)
         counts[label] = counts.get(label, 0) + 1
     if not sections:
         all_notes.append("There are no classified partnerships to report on yet.")

@@ -20,6 +20,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from collabmap.classify._labels import label_of
 from collabmap.compare.consensus import ConsensusReport
 from collabmap.framework import Framework, default_framework
 from collabmap.report.charts._style import PALETTE, ChartFormat, chart_style, new_figure, render
@@ -72,14 +73,12 @@ def _readable(path: str) -> str:
 
 
 def _rows(data: ConsensusReport, fw: Framework) -> list[_Row]:
-    structures = {s.id: s.label for s in fw.structures}
-    structures["insufficient_information"] = "Not enough information"
     categories = {c.id: c.label for c in fw.activity_categories}
     rows: list[_Row] = []
     if data.implied:
         rows.append(_Row("What each respondent's answers make of it", [], False, "", True))
         labels: list[str | None] = [
-            structures.get(i.structure, i.structure) + (" (hybrid)" if i.hybrid else "")
+            label_of(fw, "structures", i.structure, lower=False) + (" (hybrid)" if i.hybrid else "")
             for i in data.implied
         ]
         rows.append(

@@ -18,6 +18,8 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
+from collabmap.classify import INSUFFICIENT
+from collabmap.classify._labels import label_of
 from collabmap.compare.similarity import SimilarityMap
 from collabmap.framework import Framework, default_framework
 from collabmap.report.charts._style import PALETTE, ChartFormat, chart_style, new_figure, render
@@ -38,7 +40,7 @@ def _structure_styles(fw: Framework) -> dict[str, tuple[str, str, str]]:
         for i, s in enumerate(x for x in fw.structures if x.id != "other")
     }
     styles["other"] = ("white", "X", "Other (no structure fits well)")
-    styles["insufficient_information"] = ("white", "o", "Not enough information")
+    styles[INSUFFICIENT] = ("white", "o", label_of(fw, "structures", INSUFFICIENT, lower=False))
     return styles
 
 
