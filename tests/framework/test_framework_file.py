@@ -147,3 +147,33 @@ def test_every_concept_id_is_unique_within_its_list() -> None:
     for group in (fw.structures, fw.rationales, fw.activity_categories, fw.accountability):
         ids = [c.id for c in group]
         assert len(ids) == len(set(ids))
+
+
+def test_a_vocabularys_terms_can_be_looked_up_by_its_id() -> None:
+    fw = default_framework()
+    assert fw.term_ids("phases") == ("commissioning", "design", "delivery", "assessment")
+    assert [t.label for t in fw.terms("lead_sizes")] == ["Small", "Medium", "Large"]
+    role = fw.term("lead_roles", "administrator")
+    assert role is not None and role.maps_to["cgr_type"].target == "independently_convened"
+    assert fw.term("lead_roles", "mayor") is None
+    assert fw.terms("no_such_vocabulary") == ()
+
+
+def test_values_are_put_in_their_vocabularys_order_with_unknown_ones_last() -> None:
+    fw = default_framework()
+    assert fw.in_order("phases", ["assessment", "later", "commissioning", "delivery"]) == [
+        "commissioning",
+        "delivery",
+        "assessment",
+        "later",
+    ]
+
+
+def test_a_copy_with_other_vocabularies_looks_terms_up_in_its_own() -> None:
+    fw = default_framework()
+    assert fw.term_ids("sectors")  # looked up once, so the answer is remembered
+    fewer = fw.model_copy(
+        update={"vocabularies": [v for v in fw.vocabularies if v.id != "sectors"]}
+    )
+    assert fewer.term_ids("sectors") == ()
+    assert fw.term_ids("sectors")[0] == "local_authority"

@@ -35,7 +35,7 @@ def label_of(framework: Framework, group: str, value: str, *, lower: bool = True
     elif group == "iap2":
         items = {m.id: m.label for m in framework.iap2_levels}
     else:
-        items = {t.id: t.label for v in framework.vocabularies if v.id == group for t in v.terms}
+        items = {t.id: t.label for t in framework.terms(group)}
     text = items.get(value, value.replace("_", " "))
     if not lower:
         return text[:1].upper() + text[1:]

@@ -38,9 +38,8 @@ class ActivityFacts:
 def activity_facts(activity: Activity, framework: Framework) -> ActivityFacts:
     """Derive joint, alone and consulted phases in the framework's phase order."""
     settings = framework.classification
-    order = [t.id for v in framework.vocabularies if v.id == "phases" for t in v.terms]
     joint, alone, consulted = [], [], []
-    for phase in sorted(activity.phases, key=lambda p: order.index(p) if p in order else 99):
+    for phase in framework.in_order("phases", activity.phases):
         part = activity.phases[phase]
         citizens_active = part.citizens in settings.active_citizen_roles
         if part.citizens in settings.joint_roles_citizens and (
@@ -118,16 +117,16 @@ def coverage_gaps(framework: Framework, limit: int = 5) -> list[str]:
     Tries every single-phase activity a valid profile can describe (each phase, role, level,
     participant and transfer); an adapted framework should leave none uncovered.
     """
-    vocab = {v.id: [t.id for t in v.terms] for v in framework.vocabularies}
+    terms = framework.term_ids
     gaps: list[str] = []
-    for phase in vocab["phases"]:
-        for professionals in vocab["professional_roles"]:
-            for citizens in (r for r in vocab["citizen_roles"] if r != "none"):
-                for level in [None, *vocab["levels"]]:
-                    for participant in [None, *vocab["participants"]]:
+    for phase in terms("phases"):
+        for professionals in terms("professional_roles"):
+            for citizens in (r for r in terms("citizen_roles") if r != "none"):
+                for level in [None, *terms("levels")]:
+                    for participant in [None, *terms("participants")]:
                         if level is None and participant is None:
                             continue
-                        for transfer in [None, *vocab["transfers"]]:
+                        for transfer in [None, *terms("transfers")]:
                             activity = Activity(
                                 name="probe",
                                 level=level,

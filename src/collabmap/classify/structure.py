@@ -86,12 +86,9 @@ def classify_structure(profile: Profile, framework: Framework) -> StructureResul
     if chosen is not None and chosen.governance_mode is not None:
         mode = chosen.governance_mode.target
     cgr = None
-    if profile.lead_role:
-        for vocabulary in framework.vocabularies:
-            for term in vocabulary.terms:
-                if vocabulary.id == "lead_roles" and term.id == profile.lead_role:
-                    mapping = term.maps_to.get("cgr_type")
-                    cgr = mapping.target if mapping else None
+    role = framework.term("lead_roles", profile.lead_role) if profile.lead_role else None
+    if role is not None and "cgr_type" in role.maps_to:
+        cgr = role.maps_to["cgr_type"].target
     return StructureResult(
         label=label,
         scores=scores,

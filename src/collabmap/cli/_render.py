@@ -134,10 +134,9 @@ def print_framework(console: Console, fw: Framework) -> None:
     console.print(f"[bold]{escape(fw.title)}[/bold]  ({fw.id} {fw.version})")
     console.print(escape(fw.summary))
     console.print()
-    vocab = {v.id: v for v in fw.vocabularies}
     console.print("[bold]Dimensions of collaborative structure[/bold]")
     for dim in fw.dimensions:
-        values = ", ".join(t.label.lower() for t in vocab[dim.vocabulary].terms)
+        values = ", ".join(t.label.lower() for t in fw.terms(dim.vocabulary))
         console.print(f"  • {escape(dim.label)}: {escape(values)}")
     console.print()
 

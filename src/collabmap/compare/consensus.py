@@ -110,7 +110,6 @@ def flatten(profile: Profile, framework: Framework | None = None) -> dict[str, s
     that two respondents can agree or disagree on.
     """
     fw = framework or default_framework()
-    phase_order = [t.id for v in fw.vocabularies if v.id == "phases" for t in v.terms]
     answers: dict[str, str | None] = {}
     lead = profile.lead
     answers["lead.organisation"] = lead.organisation if lead else None
@@ -124,7 +123,7 @@ def flatten(profile: Profile, framework: Framework | None = None) -> dict[str, s
         answers[f"partners[{partner.organisation}].sector"] = _text(partner.sector)
     answers["rationales"] = _text([r.code for r in profile.rationales])
     for activity in profile.activities:
-        answers.update(_activity_answers(activity, phase_order))
+        answers.update(_activity_answers(activity, fw))
     for mechanism in profile.accountability:
         base = f"accountability[{mechanism.name}]"
         answers[f"{base}.covers"] = _text(list(mechanism.covers))
@@ -132,7 +131,7 @@ def flatten(profile: Profile, framework: Framework | None = None) -> dict[str, s
     return {path: value for path, value in answers.items() if value is not None}
 
 
-def _activity_answers(activity: Activity, phase_order: list[str]) -> dict[str, str | None]:
+def _activity_answers(activity: Activity, fw: Framework) -> dict[str, str | None]:
     base = f"activities[{' '.join(activity.name.split())}]"
     found: dict[str, str | None] = {
         f"{base}.called": _text(activity.called),
@@ -141,10 +140,7 @@ def _activity_answers(activity: Activity, phase_order: list[str]) -> dict[str, s
         f"{base}.participants": _text(list(activity.participants)),
         f"{base}.level": _text(activity.level),
     }
-    last = len(phase_order)
-    for phase in sorted(
-        activity.phases, key=lambda p: phase_order.index(p) if p in phase_order else last
-    ):
+    for phase in fw.in_order("phases", activity.phases):
         part = activity.phases[phase]
         found[f"{base}.phases.{phase}.professionals"] = part.professionals
         found[f"{base}.phases.{phase}.citizens"] = part.citizens

@@ -87,14 +87,13 @@ class SimilarityMap:
 def features(framework: Framework | None = None) -> tuple[Feature, ...]:
     """The features, in vector order, for ``framework`` (the shipped one by default)."""
     fw = framework or default_framework()
-    vocab = {v.id: v for v in fw.vocabularies}
     found: list[Feature] = []
     for group, vocabulary, what in [
         ("lead_sector", "sectors", "the lead organisation is"),
         ("lead_role", "lead_roles", "the lead's role is"),
         ("scope", "scopes", "the scope of change is"),
     ]:
-        for term in vocab[vocabulary].terms:
+        for term in fw.terms(vocabulary):
             found.append(Feature(f"{group}:{term.id}", group, f"1 if {what} {term.label}"))
     for practice in fw.practices:
         found.append(

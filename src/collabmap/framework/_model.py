@@ -8,7 +8,9 @@ framework file holds every *word, value and weight*.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -226,3 +228,34 @@ class Framework(_Strict):
     governance_modes: list[Concept]
     cgr_types: list[Concept]
     classification: ClassificationSettings
+
+    @cached_property
+    def _terms_by_vocabulary(self) -> dict[str, dict[str, Term]]:
+        index: dict[str, dict[str, Term]] = {}
+        for vocabulary in self.vocabularies:
+            index.setdefault(vocabulary.id, {term.id: term for term in vocabulary.terms})
+        return index
+
+    def terms(self, vocabulary: Identifier) -> tuple[Term, ...]:
+        """The terms of a vocabulary in the framework's order (none for an unknown vocabulary)."""
+        return tuple(self._terms_by_vocabulary.get(vocabulary, {}).values())
+
+    def term_ids(self, vocabulary: Identifier) -> tuple[Identifier, ...]:
+        """The ids of a vocabulary's terms, in the framework's order."""
+        return tuple(self._terms_by_vocabulary.get(vocabulary, {}))
+
+    def term(self, vocabulary: Identifier, term: Identifier) -> Term | None:
+        """One term of a vocabulary, or None if the vocabulary has no such term."""
+        return self._terms_by_vocabulary.get(vocabulary, {}).get(term)
+
+    def in_order(self, vocabulary: Identifier, values: Iterable[Identifier]) -> list[Identifier]:
+        """``values`` sorted in the vocabulary's order; values it lacks come last, as given."""
+        order = self._terms_by_vocabulary.get(vocabulary, {})
+        position = {term: index for index, term in enumerate(order)}
+        return sorted(values, key=lambda value: position.get(value, len(position)))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; one with changed fields answers :meth:`terms` from its own vocabularies."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("_terms_by_vocabulary", None)
+        return copied

@@ -14,10 +14,8 @@ __all__ = ["profile_template"]
 
 
 def _choices(framework: Framework, vocabulary: str) -> str:
-    for v in framework.vocabularies:
-        if v.id == vocabulary:
-            return "\n".join(f"#     {t.id:<24} {t.label} — {t.definition}" for t in v.terms)
-    return ""
+    terms = framework.terms(vocabulary)
+    return "\n".join(f"#     {t.id:<24} {t.label} — {t.definition}" for t in terms)
 
 
 def profile_template(framework: Framework | None = None) -> str:

@@ -41,11 +41,8 @@ def framework_markdown(framework: Framework) -> str:
     out = [f"# {fw.title}", "", f"Framework `{fw.id}`, version {fw.version}.", "", fw.summary, ""]
 
     out += ["## Dimensions of collaborative structure", ""]
-    vocab = {v.id: v for v in fw.vocabularies}
     for dim in fw.dimensions:
-        values = [
-            f"- `{t.id}` — **{t.label}**: {t.definition}" for t in vocab[dim.vocabulary].terms
-        ]
+        values = [f"- `{t.id}` — **{t.label}**: {t.definition}" for t in fw.terms(dim.vocabulary)]
         out += _concept(dim, [*values, ""])
 
     out += ["## Collaborative structures", ""]

@@ -134,9 +134,8 @@ def _framework_tree(framework: Framework) -> list[tuple[str, str, str | None, li
     """(group name, concept id, description, concepts) for the seeded code tree."""
     rationales_collab = [r for r in framework.rationales if r.kind == "collaboration"]
     rationales_cocreation = [r for r in framework.rationales if r.kind == "co_creation"]
-    vocab = {v.id: v for v in framework.vocabularies}
     dimension_groups = [
-        (d.label, f"dimension:{d.id}", d.definition, vocab[d.vocabulary].terms)
+        (d.label, f"dimension:{d.id}", d.definition, list(framework.terms(d.vocabulary)))
         for d in framework.dimensions
     ]
     return [

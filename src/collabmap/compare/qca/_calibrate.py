@@ -137,14 +137,7 @@ def catalogue(framework: Framework | None = None) -> dict[str, Condition]:
     fw = framework or default_framework()
     la = label_of(fw, "sectors", "local_authority")
     whole = label_of(fw, "scopes", "whole_place")
-    transfers = _either(
-        [
-            label_of(fw, "transfers", t.id)
-            for v in fw.vocabularies
-            if v.id == "transfers"
-            for t in v.terms
-        ]
-    )
+    transfers = _either([label_of(fw, "transfers", t) for t in fw.term_ids("transfers")])
     co_creation = _either(
         [
             label_of(fw, "activity_categories", c.id)

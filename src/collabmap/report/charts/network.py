@@ -35,7 +35,7 @@ _EDGE = "#555555"
 
 def _sector_styles(fw: Framework) -> dict[str, tuple[str, str, str]]:
     """Colour, hatch and label for each sector, in the framework's order."""
-    terms = next(v.terms for v in fw.vocabularies if v.id == "sectors")
+    terms = fw.terms("sectors")
     styles = {
         term.id: (PALETTE[i % len(PALETTE)], HATCHES[i % len(HATCHES)], term.label)
         for i, term in enumerate(terms)
