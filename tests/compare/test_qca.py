@@ -46,6 +46,7 @@ from collabmap.compare.qca._minimise import _minimal_covers, covers, prime_impli
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.examples import load_example
 from collabmap.profile import parse_profile
+from tests.adapted import adapted, rename_sector
 
 CONDITIONS = ["DEV", "URB", "LIT", "IND", "STB"]
 
@@ -442,6 +443,55 @@ def test_the_catalogue_offers_every_documented_condition_with_a_readable_rule() 
             "label": condition.label,
             "rule": condition.rule,
         }
+
+
+def test_the_catalogue_offers_a_condition_for_every_lead_sector_and_scope() -> None:
+    known = catalogue()
+    voluntary = known["lead_sector_voluntary_sector"]
+    assert voluntary.label == "Lead sector: Voluntary sector"
+    assert voluntary.rule.startswith("1 if the lead organisation's sector is voluntary sector")
+    assert known["scope_targeted_group"].rule.startswith(
+        "1 if the scope of change sought is a particular group of people"
+    )
+    # the names users know are the same conditions under shorter names
+    assert known["council_led"].rule == known["lead_sector_local_authority"].rule
+    assert known["whole_place"].rule == known["scope_whole_place"].rule
+    memberships = qca_for_partnerships(
+        {name: load_example(name) for name in EXAMPLES},
+        ["council_led", "lead_sector_voluntary_sector", "scope_targeted_group"],
+        "lead_sector_local_authority",
+    ).memberships
+    assert memberships["golden-key"] == {
+        "council_led": 0,
+        "lead_sector_voluntary_sector": 1,
+        "scope_targeted_group": 1,
+        "lead_sector_local_authority": 0,
+    }
+
+
+def test_an_adapted_framework_gets_conditions_for_its_own_sectors_and_no_stale_aliases() -> None:
+    fw = adapted(rename_sector("local_authority", "principal_council", "Principal council"))
+    profile = parse_profile(
+        {"name": "Riverside", "lead": {"organisation": "Riverside", "sector": "principal_council"}},
+        framework=fw,
+    )
+    known = catalogue(fw)
+    assert "council_led" not in known
+    assert known["lead_sector_principal_council"].rule.startswith(
+        "1 if the lead organisation's sector is principal council"
+    )
+    assert "local authority" not in " ".join(c.rule for c in known.values())
+    result = qca_for_partnerships(
+        {"riverside": profile},
+        ["lead_sector_principal_council"],
+        "co_creation_present",
+        framework=fw,
+    )
+    assert result.memberships["riverside"]["lead_sector_principal_council"] == 1
+    with pytest.raises(UnknownName, match="lead_sector_principal_council"):
+        qca_for_partnerships(
+            {"riverside": profile}, ["council_led"], "co_creation_present", framework=fw
+        )
 
 
 def test_the_reference_partnerships_calibrate_to_their_documented_memberships() -> None:

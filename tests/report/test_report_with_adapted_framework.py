@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
-from functools import cache
 from typing import Any
-
-import yaml
 
 from collabmap.classify import classify
 from collabmap.compare.consensus import consensus
 from collabmap.compare.network import partnership_network
 from collabmap.compare.similarity import similarity_map
 from collabmap.examples import example_names, load_example
-from collabmap.framework import Framework, default_framework_path, validation_issues
+from collabmap.framework import Framework
 from collabmap.profile import Profile, parse_profile
 from collabmap.report.charts.consensus import consensus_chart
 from collabmap.report.charts.network import network_chart
 from collabmap.report.charts.similarity import similarity_chart
 from collabmap.report.context import build_report_context
 from collabmap.report.render import render_html, render_markdown
+from tests.adapted import adapted, concept, term
 from tests.report.test_charts_network_similarity_consensus import svg_text
 
 CIVIC_PRIDE = {
@@ -32,41 +28,12 @@ CIVIC_PRIDE = {
 }
 
 
-@cache
-def _shipped() -> dict[str, Any]:
-    data = yaml.safe_load(default_framework_path().read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
-
-
-def adapted(*edits: Callable[[dict[str, Any]], None]) -> Framework:
-    """The shipped framework with ``edits`` applied to a copy of its data, checked."""
-    data = copy.deepcopy(_shipped())
-    for edit in edits:
-        edit(data)
-    assert validation_issues(data) == []
-    return Framework.model_validate(data)
-
-
-def _term(data: dict[str, Any], vocabulary: str, term: str) -> dict[str, Any]:
-    found = next(v for v in data["vocabularies"] if v["id"] == vocabulary)
-    item = next(t for t in found["terms"] if t["id"] == term)
-    assert isinstance(item, dict)
-    return item
-
-
-def _concept(data: dict[str, Any], group: str, concept: str) -> dict[str, Any]:
-    item = next(c for c in data[group] if c["id"] == concept)
-    assert isinstance(item, dict)
-    return item
-
-
 def add_civic_pride(data: dict[str, Any]) -> None:
     data["rationales"].insert(0, CIVIC_PRIDE)
 
 
-def rename_local_authority(data: dict[str, Any]) -> None:
-    _term(data, "sectors", "local_authority")["label"] = "Principal council"
+def relabel_local_authority(data: dict[str, Any]) -> None:
+    term(data, "sectors", "local_authority")["label"] = "Principal council"
 
 
 def examples_stating_civic_pride(fw: Framework) -> dict[str, Profile]:
@@ -80,7 +47,7 @@ def examples_stating_civic_pride(fw: Framework) -> dict[str, Profile]:
 
 
 def test_a_report_on_an_adapted_framework_renders_with_its_rationales_and_sectors() -> None:
-    fw = adapted(add_civic_pride, rename_local_authority)
+    fw = adapted(add_civic_pride, relabel_local_authority)
     profiles = examples_stating_civic_pride(fw)
     results = {name: classify(profile, fw) for name, profile in profiles.items()}
     context = build_report_context("Study", list(profiles), profiles, results, {}, framework=fw)
@@ -93,7 +60,7 @@ def test_a_report_on_an_adapted_framework_renders_with_its_rationales_and_sector
 
 
 def test_the_network_chart_names_sectors_as_the_framework_does() -> None:
-    fw = adapted(rename_local_authority)
+    fw = adapted(relabel_local_authority)
     network = partnership_network(load_example("plymouth", framework=fw), framework=fw)
 
     text = svg_text(network_chart(network, framework=fw))
@@ -104,7 +71,7 @@ def test_the_network_chart_names_sectors_as_the_framework_does() -> None:
 
 def test_the_similarity_chart_names_structures_as_the_framework_does() -> None:
     def rename(data: dict[str, Any]) -> None:
-        _concept(data, "structures", "collaborative_council")["label"] = "Council-wide reform"
+        concept(data, "structures", "collaborative_council")["label"] = "Council-wide reform"
 
     fw = adapted(rename)
     profiles = [load_example(name, framework=fw) for name in example_names()]
@@ -117,7 +84,7 @@ def test_the_similarity_chart_names_structures_as_the_framework_does() -> None:
 
 def test_the_consensus_chart_names_categories_as_the_framework_does() -> None:
     def rename(data: dict[str, Any]) -> None:
-        _concept(data, "activity_categories", "co_design")["label"] = "Designing together"
+        concept(data, "activity_categories", "co_design")["label"] = "Designing together"
 
     fw = adapted(rename)
     oldham = load_example("oldham", framework=fw)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from collabmap.classify import INSUFFICIENT, Classification
 from collabmap.classify._labels import label_of
@@ -28,11 +28,14 @@ __all__ = ["Condition", "Measure", "calibrate", "catalogue"]
 Measure = Callable[[Profile, Classification], bool | None]
 """Reads one condition off a partnership: True/False, or None when it is not recorded."""
 
-_CATEGORY_IDS = {
-    "citizen_self_help": "self_help_present",
-    "community_self_organization": "self_organization_present",
+_ALIASES = {
+    "lead_sector_local_authority": ("council_led", "Council-led"),
+    "scope_whole_place": ("whole_place", "Whole-place change"),
+    "citizen_self_help_present": ("self_help_present", None),
+    "community_self_organization_present": ("self_organization_present", None),
 }
-"""Shorter condition ids for two activity categories; others are ``<category>_present``."""
+"""Shorter names (and labels) users know for conditions of the shipped framework's terms; each
+is offered only when the framework has the term."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +130,16 @@ def _either(words: list[str]) -> str:
 def catalogue(framework: Framework | None = None) -> dict[str, Condition]:
     """The built-in conditions, by id, for ``framework`` (the shipped one by default).
 
-    Fixed: ``council_led``, ``whole_place``, ``co_creation_present``, ``rhetoric_mismatch``,
-    ``transfers_present``, ``accountability_gaps``, ``justified_rationale``. From the
-    framework: one ``<category>_present`` per activity category (``self_help_present`` and
-    ``self_organization_present`` for the two self-reliance categories), one
-    ``structure_<id>`` per structure and one ``practice_<id>`` per practice, so an adapted
-    framework gets conditions for its own terms.
+    Fixed: ``co_creation_present``, ``rhetoric_mismatch``, ``transfers_present``,
+    ``accountability_gaps``, ``justified_rationale``. From the framework, so that an adapted
+    framework gets conditions for its own terms: one ``lead_sector_<id>`` per sector, one
+    ``scope_<id>`` per scope, one ``<category>_present`` per activity category, one
+    ``structure_<id>`` per structure and one ``practice_<id>`` per practice. Where the
+    framework has the shipped terms, shorter names stand for the same conditions:
+    ``council_led`` (``lead_sector_local_authority``), ``whole_place`` (``scope_whole_place``),
+    ``self_help_present`` and ``self_organization_present``.
     """
     fw = framework or default_framework()
-    la = label_of(fw, "sectors", "local_authority")
-    whole = label_of(fw, "scopes", "whole_place")
     transfers = _either([label_of(fw, "transfers", t) for t in fw.term_ids("transfers")])
     co_creation = _either(
         [
@@ -146,20 +149,6 @@ def catalogue(framework: Framework | None = None) -> dict[str, Condition]:
         ]
     )
     items = [
-        Condition(
-            "council_led",
-            "Council-led",
-            f"1 if the lead organisation's sector is {la}, 0 if it is another sector; "
-            "missing if the lead or its sector is not recorded.",
-            _lead_sector("local_authority"),
-        ),
-        Condition(
-            "whole_place",
-            "Whole-place change",
-            f"1 if the scope of change sought is {whole}, 0 if it is another scope; missing if "
-            "the scope is not recorded.",
-            _scope("whole_place"),
-        ),
         Condition(
             "co_creation_present",
             "Some co-creation",
@@ -195,11 +184,33 @@ def catalogue(framework: Framework | None = None) -> dict[str, Condition]:
             lambda _, c: any(r.justified for r in c.rationales),
         ),
     ]
+    for sector in fw.terms("sectors"):
+        label = label_of(fw, "sectors", sector.id)
+        items.append(
+            Condition(
+                f"lead_sector_{sector.id}",
+                f"Lead sector: {sector.label}",
+                f"1 if the lead organisation's sector is {label}, 0 if it is another sector; "
+                "missing if the lead or its sector is not recorded.",
+                _lead_sector(sector.id),
+            )
+        )
+    for scope in fw.terms("scopes"):
+        label = label_of(fw, "scopes", scope.id)
+        items.append(
+            Condition(
+                f"scope_{scope.id}",
+                f"Scope: {scope.label}",
+                f"1 if the scope of change sought is {label}, 0 if it is another scope; "
+                "missing if the scope is not recorded.",
+                _scope(scope.id),
+            )
+        )
     for category in fw.activity_categories:
         label = label_of(fw, "activity_categories", category.id)
         items.append(
             Condition(
-                _CATEGORY_IDS.get(category.id, f"{category.id}_present"),
+                f"{category.id}_present",
                 f"Some activity is {label}",
                 f"1 if any activity is classified as {label}, 0 otherwise.",
                 _category(category.id),
@@ -226,4 +237,10 @@ def catalogue(framework: Framework | None = None) -> dict[str, Condition]:
                 _practice(practice.id),
             )
         )
-    return {item.id: item for item in items}
+    known = {item.id: item for item in items}
+    for target, (alias, alias_label) in _ALIASES.items():
+        if target in known:
+            known[alias] = replace(
+                known[target], id=alias, label=alias_label or known[target].label
+            )
+    return known
