@@ -342,6 +342,28 @@ def test_numpy_zeros_and_ones_are_crisp_values() -> None:
     assert [r.configuration for r in table.rows] == [(1,)]
 
 
+def test_numpy_and_pandas_nans_are_missing_values_not_zeros() -> None:
+    values: dict[str, Any] = {"f32": np.float32("nan"), "f64": np.float64("nan"), "ok": 0.7}
+    assert calibrate(values, 0.5) == {"f32": None, "f64": None, "ok": 1}
+    cases: dict[str, dict[str, Any]] = {
+        "f32": {"A": np.float32("nan"), "Y": 1},
+        "ok": {"A": 1, "Y": 1},
+    }
+    assert [e.case for e in truth_table(cases, ["A"], "Y").excluded] == ["f32"]
+
+
+def test_numpy_booleans_are_crisp_values() -> None:
+    cases: dict[str, dict[str, Any]] = {
+        "x": {"A": np.True_, "Y": np.True_},
+        "y": {"A": np.False_, "Y": np.False_},
+    }
+    table = truth_table(cases, ["A"], "Y")
+    assert [(r.configuration, r.cases_with_outcome) for r in table.rows] == [
+        ((0,), ()),
+        ((1,), ("x",)),
+    ]
+
+
 def test_uncalibrated_values_in_a_truth_table_are_refused() -> None:
     with pytest.raises(InvalidInput, match="crisp sets take only 0 or 1"):
         truth_table({"x": {"A": 0.7, "Y": 1}}, ["A"], "Y")  # type: ignore[dict-item]

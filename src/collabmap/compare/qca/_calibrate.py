@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from collabmap.classify import INSUFFICIENT, Classification
 from collabmap.classify._labels import label_of
+from collabmap.compare.qca._table import is_missing
 from collabmap.errors import InvalidInput
 from collabmap.framework import Framework, default_framework
 from collabmap.profile import Profile
@@ -76,7 +77,7 @@ def calibrate(
         raise InvalidInput("the calibration threshold must be a number, not NaN")
     out: dict[str, int | None] = {}
     for case, value in values.items():
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if is_missing(value):
             out[case] = None
             continue
         if isinstance(value, bool) or not isinstance(value, numbers.Real):

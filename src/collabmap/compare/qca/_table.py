@@ -26,6 +26,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import numpy as np
+
 from collabmap.errors import InvalidInput
 
 __all__ = ["ExcludedCase", "OutcomeCode", "TruthTable", "TruthTableRow", "truth_table"]
@@ -134,10 +136,22 @@ class TruthTable:
         }
 
 
+def is_missing(value: object) -> bool:
+    """Whether a value stands for "not recorded": ``None``, or NaN of any float type
+    (Python's, or NumPy's and pandas' ``float32``/``float64``)."""
+    if value is None:
+        return True
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return math.isnan(float(value))
+    return False
+
+
 def _crisp(case: str, name: str, value: object) -> int | None:
     """A crisp membership, ``None`` when missing; anything else than 0/1 is refused."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None
+    if isinstance(value, np.bool_):  # NumPy's booleans, e.g. from a pandas comparison
+        value = bool(value)
     if isinstance(value, numbers.Real) and value in (0, 1):
         return 1 if value else 0
     raise InvalidInput(
