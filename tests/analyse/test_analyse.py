@@ -99,6 +99,31 @@ def test_the_classifier_follows_the_scikit_learn_contract() -> None:
     assert fitted is model and set(model.classes_) <= CONTRACT["rationale"]
 
 
+def test_a_two_label_classifier_quotes_the_sentences_that_argue_for_its_answer() -> None:
+    examples = [
+        e for e in training_examples("activity") if e.label in {"citizen_self_help", "co_design"}
+    ]
+    model = PassageClassifier(task="activity")
+    model.fit([e.text for e in examples], [e.label for e in examples])
+    self_help = "Residents are asked to recycle more and keep active so that services cost less."
+    redesign = (
+        "Former service users and council officers redesigned the hostel rules together in "
+        "workshops."
+    )
+    co_designed = "Tenants and staff co-designed the new repairs service over six sessions."
+    design, pledges = model.answer(
+        [
+            f"{redesign} {self_help} {co_designed}",
+            f"{self_help} Households pledge to shovel the snow outside their homes.",
+        ]
+    )
+    assert design.label == "co_design"
+    assert design.evidence[:2] == [redesign, co_designed]
+    assert self_help not in design.evidence
+    assert pledges.label == "citizen_self_help"
+    assert pledges.evidence[0] == self_help
+
+
 def test_jsonl_lines_are_read_with_their_numbers() -> None:
     items = list(read_passages(['{"id": "a", "text": "x"}', "", "{bad", '["list"]', '{"id": 2}']))
     assert isinstance(items[0], Passage) and items[0].id == "a"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize_scalar  # type: ignore[import-untyped]
@@ -23,6 +23,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyp
 from sklearn.utils.validation import check_is_fitted  # type: ignore[import-untyped]
 
 from collabmap.analyse._features import CueFeatures, cue_groups, split_sentences
+from collabmap.analyse._training import TASKS
 from collabmap.errors import InvalidInput
 
 __all__ = ["Answer", "PassageClassifier"]
@@ -98,22 +99,14 @@ class PassageClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
         class).
     """
 
-    _parameter_constraints: ClassVar[dict[str, object]] = {
-        "task": ["activity", "partnership", "rationale"],
-        "C": "float > 0",
-        "calibration_folds": "int >= 2",
-    }
-
     def __init__(self, task: str = "activity", C: float = 4.0, calibration_folds: int = 5) -> None:
         self.task = task
         self.C = C
         self.calibration_folds = calibration_folds
 
     def _validate_params(self) -> None:
-        if self.task not in ("activity", "partnership", "rationale"):
-            raise InvalidInput(
-                f"task must be activity, partnership or rationale; got {self.task!r}"
-            )
+        if self.task not in TASKS:
+            raise InvalidInput(f"task must be one of {', '.join(TASKS)}; got {self.task!r}")
         if not self.C > 0:
             raise InvalidInput(f"C must be a positive number; got {self.C!r}")
         if int(self.calibration_folds) < 2:
@@ -265,8 +258,10 @@ class PassageClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
             if not sentences:
                 found.append([])
                 continue
-            column = classes.index(label) if weights.shape[0] > 1 else 0
-            sign = 1.0 if weights.shape[0] > 1 or column == 1 else -1.0
+            if weights.shape[0] > 1:
+                column, sign = classes.index(label), 1.0
+            else:  # two labels share one row of weights: positive pushes towards the second
+                column, sign = 0, 1.0 if label == classes[-1] else -1.0
             push = np.asarray(rows @ (sign * weights[column]).T).ravel()
             order = [int(i) for i in np.argsort(-push)[:2] if push[i] > 0] or [int(np.argmax(push))]
             chosen = [sentences[i] for i in sorted(order)]
