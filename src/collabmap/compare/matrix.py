@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collabmap.classify import Classification
+from collabmap.compare._plain import plain_dict
 from collabmap.profile import Profile
 
 __all__ = [
@@ -127,26 +128,9 @@ class Cell:
         return not self.quotes and not self.answers and not self.summary
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "partnership": self.partnership,
-            "theme": self.theme,
-            "summary": self.summary,
-            "drafted": self.drafted,
-            "status": self.status,
-            "author": self.author,
-            "answers": list(self.answers),
-            "quotes": [
-                {
-                    "source": q.source,
-                    "start": q.start,
-                    "end": q.end,
-                    "text": q.text,
-                    "coder": q.coder,
-                    "coding_id": q.coding_id,
-                }
-                for q in self.quotes
-            ],
-        }
+        data = plain_dict(self)
+        data["quotes"] = data.pop("quotes")  # after the answers, where JSON output has it
+        return data
 
 
 @dataclass(frozen=True)

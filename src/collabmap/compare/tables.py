@@ -17,6 +17,7 @@ from typing import Any
 
 from collabmap.classify import INSUFFICIENT, Classification
 from collabmap.classify._labels import label_of
+from collabmap.compare._plain import plain_dict
 from collabmap.framework import Framework, default_framework
 
 __all__ = [
@@ -85,28 +86,7 @@ class StructureActivityTable:
         return records
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "co_creation": list(self.co_creation),
-            "not_co_creation": list(self.not_co_creation),
-            "labels": self.labels,
-            "rows": [
-                {
-                    "structure": row.structure,
-                    "label": row.label,
-                    "partnerships": list(row.partnerships),
-                    "cells": {
-                        k: {
-                            "count": c.count,
-                            "activities": list(c.activities),
-                            "mismatches": list(c.mismatches),
-                        }
-                        for k, c in row.cells.items()
-                    },
-                }
-                for row in self.rows
-            ],
-            "notes": list(self.notes),
-        }
+        return plain_dict(self)
 
 
 def structure_activity_table(
@@ -174,12 +154,7 @@ class RationaleTable:
         ]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "codes": list(self.codes),
-            "labels": self.labels,
-            "rows": self.rows,
-            "notes": list(self.notes),
-        }
+        return plain_dict(self)
 
 
 def rationale_table(
@@ -233,15 +208,7 @@ class AccountabilityTable:
         ]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "concerns": list(self.concerns),
-            "labels": self.labels,
-            "questions": self.questions,
-            "rows": [
-                {"partnership": r.partnership, "open": r.open, "answered": r.answered}
-                for r in self.rows
-            ],
-        }
+        return plain_dict(self)
 
 
 def _describe(open_count: int, answered: int) -> str:

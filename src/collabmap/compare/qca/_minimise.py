@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from collabmap.compare._plain import plain_dict
 from collabmap.compare.qca._table import TruthTable, TruthTableRow, conjunction
 
 __all__ = ["Solution", "SolutionTerm", "minimise"]
@@ -43,16 +44,7 @@ class SolutionTerm:
     unique_coverage: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "expression": self.expression,
-            "implicant": list(self.implicant),
-            "rows": list(self.rows),
-            "cases": list(self.cases),
-            "cases_with_outcome": list(self.cases_with_outcome),
-            "consistency": self.consistency,
-            "raw_coverage": self.raw_coverage,
-            "unique_coverage": self.unique_coverage,
-        }
+        return plain_dict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +67,7 @@ class Solution:
     kind: str = "conservative"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "outcome": self.outcome,
-            "conditions": list(self.conditions),
-            "expression": self.expression,
-            "terms": [term.to_dict() for term in self.terms],
-            "consistency": self.consistency,
-            "coverage": self.coverage,
-            "prime_implicants": list(self.prime_implicants),
-            "alternatives": list(self.alternatives),
-            "notes": list(self.notes),
-        }
+        return {"kind": self.kind, **plain_dict(self)}  # kind first, where JSON output has it
 
 
 def covers(implicant: Implicant, configuration: Sequence[int]) -> bool:

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from collabmap.compare._plain import plain_dict
 from collabmap.errors import InvalidInput
 
 __all__ = ["ExcludedCase", "OutcomeCode", "TruthTable", "TruthTableRow", "truth_table"]
@@ -55,7 +56,7 @@ class ExcludedCase:
     reason: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"case": self.case, "reason": self.reason}
+        return plain_dict(self)
 
 
 @dataclass(frozen=True, slots=True)
