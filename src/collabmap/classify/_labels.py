@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from collabmap.classify._results import INSUFFICIENT
 from collabmap.framework import Framework
 
-__all__ = ["label_of"]
+__all__ = ["label_of", "what_passes"]
 
 
 def label_of(framework: Framework, group: str, value: str, *, lower: bool = True) -> str:
@@ -42,3 +44,14 @@ def label_of(framework: Framework, group: str, value: str, *, lower: bool = True
     if len(text) > 1 and text[1].isupper():  # an acronym such as "IAP2" keeps its case
         return text
     return text[:1].lower() + text[1:]
+
+
+def what_passes(framework: Framework, transfers: Sequence[str], to: Sequence[str]) -> str:
+    """What passes to whom, as a clause: 'assets and money pass to a community group'.
+
+    ``to`` are actors; when none is named the clause says 'non-governmental actors'.
+    """
+    what = " and ".join(label_of(framework, "transfers", t) for t in transfers)
+    verb = "pass" if len(transfers) > 1 or what.endswith("s") else "passes"
+    whom = ", ".join(label_of(framework, "actors", r) for r in to) or "non-governmental actors"
+    return f"{what} {verb} to {whom}"

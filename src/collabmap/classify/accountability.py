@@ -8,7 +8,7 @@ the profile that covers it, for that activity or for the whole partnership.
 
 from __future__ import annotations
 
-from collabmap.classify._labels import label_of
+from collabmap.classify._labels import label_of, what_passes
 from collabmap.classify._results import AccountabilityFlag, AnsweredQuestion
 from collabmap.classify.activity import activity_facts
 from collabmap.framework import Framework
@@ -24,10 +24,8 @@ def _triggers(activity: Activity, framework: Framework) -> dict[str, str]:
     recipients = activity.transfer_to or activity.participants
     non_governmental = set(fw.classification.non_governmental_recipients)
     if activity.transfers and (not recipients or non_governmental.intersection(recipients)):
-        what = " and ".join(label_of(fw, "transfers", t) for t in activity.transfers)
-        verb = "pass" if len(activity.transfers) > 1 or what.endswith("s") else "passes"
-        who = ", ".join(label_of(fw, "actors", r) for r in recipients) or "non-governmental actors"
-        triggers["transfer"] = f"{what} {verb} to {who} in \u2018{activity.name}\u2019"
+        passes = what_passes(fw, activity.transfers, recipients)
+        triggers["transfer"] = f"{passes} in \u2018{activity.name}\u2019"
     facts = activity_facts(activity, fw)
     if facts.citizens_act_alone and not facts.joint_phases:
         triggers["citizens_act_alone"] = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from collabmap.classify._labels import label_of
+from collabmap.classify._labels import label_of, what_passes
 from collabmap.classify._results import ActivityResult
 from collabmap.errors import InvalidFramework, Issue
 from collabmap.framework import ActivityCategory, ActivityRule, Framework
@@ -207,11 +207,8 @@ def classify_activity(activity: Activity, framework: Framework) -> ActivityResul
     if activity.level:
         reasons.append(f"Level of participation: {label_of(fw, 'levels', activity.level)}.")
     if activity.transfers:
-        to = activity.transfer_to or activity.participants
-        what = " and ".join(label_of(fw, "transfers", t) for t in activity.transfers)
-        verb = "pass" if len(activity.transfers) > 1 or what.endswith("s") else "passes"
-        whom = ", ".join(label_of(fw, "actors", r) for r in to) or "non-governmental actors"
-        reasons.append(f"{what[:1].upper()}{what[1:]} {verb} to {whom}.")
+        passes = what_passes(fw, activity.transfers, activity.transfer_to or activity.participants)
+        reasons.append(f"{passes[:1].upper()}{passes[1:]}.")
     if activity.decision_power:
         reasons.append(f"Decision power: {label_of(fw, 'actors', activity.decision_power)}.")
     reasons.append(
