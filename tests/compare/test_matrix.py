@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from collabmap.classify import classify
 from collabmap.compare.matrix import Quote, Theme, WrittenCell, build_matrix, draft_summary
 from collabmap.examples import load_example
+from collabmap.profile import parse_profile
+from tests.adapted import adapted, concept
 
 
 def test_a_draft_puts_the_profile_first_then_the_most_central_quotes() -> None:
@@ -58,4 +62,52 @@ def test_a_matrix_with_no_evidence_says_so() -> None:
     assert build_matrix([], [], {}).notes == (
         "No partnerships in the project yet.",
         "No themes chosen.",
+    )
+
+
+def _commissioning_council() -> dict[str, Any]:
+    """A council commissioning for one group: no structure fits well (market fits 0.40)."""
+    return {
+        "name": "Riverside",
+        "lead": {"organisation": "Riverside Council", "sector": "local_authority"},
+        "lead_role": "commissioner",
+        "scope": "targeted_group",
+        "rationales": [{"code": "better_impact_value"}],
+    }
+
+
+def test_a_structure_cell_shows_a_fit_only_when_it_reaches_the_frameworks_minimum() -> None:
+    profile = parse_profile(_commissioning_council())
+    result = classify(profile)
+    assert result.structure.scores["collaborative_market"] == 0.4  # below min_fit, 0.45
+    themes = [
+        Theme("1", "Collaborative market", "Structures", "structure:collaborative_market"),
+        Theme("2", "Other", "Structures", "structure:other"),
+    ]
+    matrix = build_matrix(
+        themes, ["Riverside"], {}, profiles={"Riverside": profile}, results={"Riverside": result}
+    )
+    assert matrix.cell("Riverside", "1").answers == ()
+    assert matrix.cell("Riverside", "2").answers == ("Fit 0.60 (its classification)",)
+
+
+def test_a_rationale_without_a_statement_is_named_by_the_frameworks_label() -> None:
+    def rename(data: dict[str, Any]) -> None:
+        concept(data, "rationales", "better_impact_value")["label"] = (
+            "Better outcomes for the money"
+        )
+
+    fw = adapted(rename)
+    profile = parse_profile(_commissioning_council(), framework=fw)
+    theme = Theme("1", "Better impact", "Rationales", "rationale:better_impact_value")
+    matrix = build_matrix(
+        [theme],
+        ["Riverside"],
+        {},
+        profiles={"Riverside": profile},
+        results={"Riverside": classify(profile, fw)},
+        framework=fw,
+    )
+    assert matrix.cell("Riverside", "1").answers == (
+        "Better outcomes for the money — no mechanism stated",
     )

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collabmap.classify import Classification
+from collabmap.classify._labels import label_of
 from collabmap.compare._plain import plain_dict
+from collabmap.framework import Framework, default_framework
 from collabmap.profile import Profile
 
 __all__ = [
@@ -210,11 +212,21 @@ def draft_summary(answers: Sequence[str], quotes: Sequence[str], *, max_quotes: 
 
 
 def profile_answers(
-    concept: str | None, profile: Profile | None, result: Classification | None
+    concept: str | None,
+    profile: Profile | None,
+    result: Classification | None,
+    *,
+    framework: Framework | None = None,
 ) -> list[str]:
-    """What a partnership's profile and classification say about one framework concept."""
+    """What a partnership's profile and classification say about one framework concept.
+
+    For a structure, its fit is given when it is the partnership's classification or fits at
+    least as well as the framework's minimum fit (``classification.min_fit``); a weaker fit
+    says nothing about the partnership. ``framework`` is the shipped one by default.
+    """
     if concept is None or profile is None or result is None or ":" not in concept:
         return []
+    fw = framework or default_framework()
     kind, value = concept.split(":", 1)
     if kind == "activity":
         return [
@@ -226,7 +238,7 @@ def profile_answers(
         ]
     if kind == "rationale":
         return [
-            (r.statement or value.replace("_", " "))
+            (r.statement or label_of(fw, "rationales", value, lower=False))
             + (" — justified" if r.justified else " — no mechanism stated")
             for r in result.rationales
             if r.code == value
@@ -239,7 +251,7 @@ def profile_answers(
         return lines
     if kind == "structure":
         score = result.structure.scores.get(value)
-        if score is None or (result.structure.label != value and score < 0.3):
+        if score is None or (result.structure.label != value and score < fw.classification.min_fit):
             return []
         chosen = " (its classification)" if result.structure.label == value else ""
         return [f"Fit {score:.2f}{chosen}"]
@@ -256,8 +268,13 @@ def build_matrix(
     profiles: Mapping[str, Profile] | None = None,
     results: Mapping[str, Classification] | None = None,
     written: Mapping[tuple[str, str], WrittenCell] | None = None,
+    framework: Framework | None = None,
 ) -> Matrix:
-    """Arrange the evidence into cells; draft a summary where no analyst has written one."""
+    """Arrange the evidence into cells; draft a summary where no analyst has written one.
+
+    ``framework`` (the shipped one by default) words the profile's answers in each cell.
+    """
+    fw = framework or default_framework()
     profiles = profiles or {}
     results = results or {}
     written = written or {}
@@ -267,7 +284,12 @@ def build_matrix(
             key = (partnership, theme.id)
             cell_quotes = tuple(quotes.get(key, ()))
             answers = tuple(
-                profile_answers(theme.concept, profiles.get(partnership), results.get(partnership))
+                profile_answers(
+                    theme.concept,
+                    profiles.get(partnership),
+                    results.get(partnership),
+                    framework=fw,
+                )
             )
             if key in written:
                 done = written[key]
