@@ -94,3 +94,39 @@ def test_the_consensus_chart_names_categories_as_the_framework_does() -> None:
 
     assert "Designing together" in text
     assert "Co-design" not in text
+
+
+def _report(fw: Framework) -> tuple[str, str]:
+    profiles = {p.name: p for p in (load_example(n, framework=fw) for n in ["wigan", "oldham"])}
+    results = {name: classify(profile, fw) for name, profile in profiles.items()}
+    context = build_report_context("Study", list(profiles), profiles, results, {}, framework=fw)
+    return render_html(context, charts={}), render_markdown(context)
+
+
+def test_a_report_cites_the_frameworks_own_source() -> None:
+    def cite_our_study(data: dict[str, Any]) -> None:
+        data["sources"].insert(
+            0,
+            {
+                "id": "riverside2025",
+                "citation": "Riverside Research (2025). Collaboration in Riverside.",
+                "short_citation": "Riverside Research (2025)",
+            },
+        )
+
+    html, markdown = _report(adapted(cite_our_study))
+
+    assert "collaborative structures of Riverside Research (2025)," in html
+    assert "Source: Riverside Research (2025). Collaboration in Riverside." in html
+    assert "Source: Riverside Research (2025). Collaboration in Riverside." in markdown
+    assert "FitzGerald" not in html
+
+
+def test_a_report_on_a_framework_without_a_short_citation_names_the_framework() -> None:
+    def no_short_citation(data: dict[str, Any]) -> None:
+        del data["sources"][0]["short_citation"]
+
+    html, _ = _report(adapted(no_short_citation))
+
+    assert "collaborative structures of the framework," in html
+    assert "Source: FitzGerald, C., Rosenbach, F." in html

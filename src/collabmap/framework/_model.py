@@ -45,6 +45,11 @@ class Reference(_Strict):
     id: Identifier = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     citation: str = Field(min_length=1)
     url: str | None = None
+    short_citation: str | None = Field(
+        default=None,
+        min_length=1,
+        description="how a sentence cites it, e.g. 'FitzGerald et al. (2021)'",
+    )
 
 
 class SourceRef(_Strict):
@@ -214,7 +219,9 @@ class Framework(_Strict):
     title: str
     summary: str
     licence: str | None = None
-    sources: list[Reference] = Field(min_length=1)
+    sources: list[Reference] = Field(
+        min_length=1, description="the works cited; the first is the framework's own source"
+    )
     vocabularies: list[Vocabulary]
     dimensions: list[Dimension]
     practices: list[Concept]
@@ -228,6 +235,11 @@ class Framework(_Strict):
     governance_modes: list[Concept]
     cgr_types: list[Concept]
     classification: ClassificationSettings
+
+    @property
+    def primary_source(self) -> Reference:
+        """The work the framework encodes (the first of ``sources``), which reports cite."""
+        return self.sources[0]
 
     @cached_property
     def _terms_by_vocabulary(self) -> dict[str, dict[str, Term]]:

@@ -54,7 +54,7 @@ class PartnershipSection:
 class ReportContext:
     """Everything a report shows; ``framework`` is the framework the partnerships were
     classified with (charts drawn from the context use it too), ``framework_name`` how the
-    report names it."""
+    report names it, and ``citation`` and ``short_citation`` cite its primary source."""
 
     title: str
     project: str
@@ -62,6 +62,7 @@ class ReportContext:
     framework: Framework
     framework_name: str
     citation: str
+    short_citation: str
     sections: list[PartnershipSection]
     table1: StructureActivityTable
     rationales: RationaleTable
@@ -209,7 +210,8 @@ def build_report_context(
         generated=(today or date.today()).strftime("%-d %B %Y"),
         framework=fw,
         framework_name=f"{fw.title} ({fw.id} {fw.version})",
-        citation=next((s.citation for s in fw.sources if s.id == "fitzgerald2021"), ""),
+        citation=fw.primary_source.citation,
+        short_citation=fw.primary_source.short_citation or "",
         sections=sections,
         table1=structure_activity_table(classified, fw),
         rationales=rationales,
