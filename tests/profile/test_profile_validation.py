@@ -99,6 +99,17 @@ def test_two_activities_cannot_share_a_name() -> None:
     assert problems == ["activities[1].name: another activity is already named 'Litter picking'"]
 
 
+def test_two_activities_cannot_have_names_that_differ_only_in_case_or_spacing() -> None:
+    panel = {**ACTIVITY, "name": "Residents' panel"}
+    shouting = {**ACTIVITY, "name": "RESIDENTS'  panel"}
+    problems = _problems({"name": "X", "activities": [panel, shouting]})
+    assert problems == [
+        'activities[1].name: "RESIDENTS\'  panel" and "Residents\' panel" (activities[0]) differ '
+        "only in case or spacing, so they would be taken for one activity; name them apart or "
+        "make them one"
+    ]
+
+
 def test_sources_must_exist_and_be_unique() -> None:
     data = {
         "name": "X",

@@ -24,7 +24,7 @@ from typing import Any
 from collabmap.classify import classify
 from collabmap.compare._plain import plain_dict
 from collabmap.framework import Framework, default_framework
-from collabmap.profile import Activity, Profile
+from collabmap.profile import Activity, Profile, activity_key
 
 __all__ = ["ActivityView", "ConsensusReport", "Implied", "Question", "consensus", "flatten"]
 
@@ -85,11 +85,6 @@ class ConsensusReport:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data for the web app (tuples become lists)."""
         return plain_dict(self)
-
-
-def _key(name: str) -> str:
-    """How activity names are matched: ignoring case and runs of spaces."""
-    return " ".join(name.split()).casefold()
 
 
 def _text(value: str | bool | list[str] | None) -> str | None:
@@ -199,12 +194,12 @@ def consensus(
                 who,
                 result.structure.label,
                 result.structure.hybrid,
-                {spelling[_key(a.name)]: a.category for a in result.activities},
+                {spelling[activity_key(a.name)]: a.category for a in result.activities},
             )
         )
         for a in result.activities:
-            categories.setdefault(_key(a.name), {})[who] = a.category
-            claims.setdefault(_key(a.name), {})[who] = a.claimed
+            categories.setdefault(activity_key(a.name), {})[who] = a.category
+            claims.setdefault(activity_key(a.name), {})[who] = a.claimed
     views = []
     for key, by_who in categories.items():
         views.append(
@@ -231,7 +226,7 @@ def _activity_spellings(responses: Mapping[str, Profile]) -> dict[str, str]:
     spelling: dict[str, str] = {}
     for profile in responses.values():
         for activity in profile.activities:
-            spelling.setdefault(_key(activity.name), " ".join(activity.name.split()))
+            spelling.setdefault(activity_key(activity.name), " ".join(activity.name.split()))
     return spelling
 
 
@@ -241,7 +236,7 @@ def _matched(answers: dict[str, str]) -> dict[str, str]:
     for path, value in answers.items():
         if path.startswith("activities["):
             name, rest = path[len("activities[") :].rsplit("].", 1)
-            path = f"activities[{_key(name)}].{rest}"
+            path = f"activities[{activity_key(name)}].{rest}"
         matched[path] = value
     return matched
 

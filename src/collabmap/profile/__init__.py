@@ -9,6 +9,7 @@ from collabmap.profile._model import (
     Profile,
     ProfileSource,
     StatedRationale,
+    activity_key,
 )
 from collabmap.profile._schema import profile_json_schema
 from collabmap.profile._template import profile_template
@@ -28,6 +29,7 @@ __all__ = [
     "Profile",
     "ProfileSource",
     "StatedRationale",
+    "activity_key",
     "allowed_values",
     "claimed_category",
     "load_profile",

@@ -22,7 +22,17 @@ __all__ = [
     "Profile",
     "ProfileSource",
     "StatedRationale",
+    "activity_key",
 ]
+
+
+def activity_key(name: str) -> str:
+    """An activity's name as activities are told apart: ignoring case and runs of spaces.
+
+    A profile may not name two activities alike in this form, and respondents' activities are
+    matched by it when their answers are compared.
+    """
+    return " ".join(name.split()).casefold()
 
 
 def _vocab(name: str, description: str) -> JsonDict:

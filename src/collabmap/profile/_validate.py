@@ -17,7 +17,7 @@ from collabmap._documents import DEFAULT_MAX_BYTES, Document, DocumentError, rea
 from collabmap._messages import describe_pydantic_error, pydantic_path
 from collabmap.errors import InvalidProfile, Issue
 from collabmap.framework import Framework, default_framework
-from collabmap.profile._model import Profile
+from collabmap.profile._model import Profile, activity_key
 
 __all__ = ["allowed_values", "claimed_category", "load_profile", "parse_profile"]
 
@@ -143,12 +143,23 @@ def _semantic_problems(profile: Profile, fw: Framework) -> list[tuple[str, str]]
         check_fact(f"rationales[{index}]", rationale)
 
     names = [a.name for a in profile.activities]
+    first_by_key: dict[str, int] = {}
     prof_active = set(fw.classification.joint_roles_professionals)
     for index, activity in enumerate(profile.activities):
         base = f"activities[{index}]"
-        if names.index(activity.name) != index:
+        first = first_by_key.setdefault(activity_key(activity.name), index)
+        if names[first] == activity.name and first != index:
             problems.append(
                 (f"{base}.name", f"another activity is already named {activity.name!r}")
+            )
+        elif first != index:
+            problems.append(
+                (
+                    f"{base}.name",
+                    f"{activity.name!r} and {names[first]!r} (activities[{first}]) differ only "
+                    "in case or spacing, so they would be taken for one activity; name them "
+                    "apart or make them one",
+                )
             )
         check(f"{base}.claimed", activity.claimed, "claimable")
         check(f"{base}.initiated_by", activity.initiated_by, "actors")
