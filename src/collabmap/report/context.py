@@ -80,6 +80,12 @@ class ReportContext:
     accountability_summary: list[tuple[str, int, int, int]] = field(default_factory=list)
 
 
+def _day(day: date) -> str:
+    """'5 March 2026': the day without a leading zero, on every platform (strftime's %-d is
+    glibc's alone)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def _missing(profile: Profile, result: Classification, quotes: int) -> list[str]:
     missing = []
     for key in result.structure.missing:
@@ -207,7 +213,7 @@ def build_report_context(
             else f"{project}: collaborative practice compared"
         ),
         project=project,
-        generated=(today or date.today()).strftime("%-d %B %Y"),
+        generated=_day(today or date.today()),
         framework=fw,
         framework_name=f"{fw.title} ({fw.id} {fw.version})",
         citation=fw.primary_source.citation,
