@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 from sklearn.exceptions import NotFittedError  # type: ignore[import-untyped]
 
-from collabmap.analyse import PassageClassifier, analyse, task_labels, training_examples
+from collabmap.analyse import (
+    PassageClassifier,
+    analyse,
+    evaluate_predictions,
+    task_labels,
+    training_examples,
+)
 from collabmap.analyse.jsonl import LineError, Passage, read_passages
+from collabmap.errors import InvalidInput
 from tests.cli.conftest import Run
 
 CONTRACT = {
@@ -122,6 +129,14 @@ def test_a_two_label_classifier_quotes_the_sentences_that_argue_for_its_answer()
     assert self_help not in design.evidence
     assert pledges.label == "citizen_self_help"
     assert pledges.evidence[0] == self_help
+
+
+def test_evaluating_no_predictions_or_unmatched_lists_is_refused_clearly() -> None:
+    labels = task_labels("rationale")
+    with pytest.raises(InvalidInput, match="no cases to evaluate for the rationale task"):
+        evaluate_predictions("rationale", [], [], [], labels)
+    with pytest.raises(InvalidInput, match="got 2 gold labels, 1 predictions, 2 confidences"):
+        evaluate_predictions("rationale", ["other", "other"], ["other"], [0.9, 0.8], labels)
 
 
 def test_jsonl_lines_are_read_with_their_numbers() -> None:

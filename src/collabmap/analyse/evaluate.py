@@ -22,6 +22,8 @@ from sklearn.metrics import (  # type: ignore[import-untyped]
     precision_recall_fscore_support,
 )
 
+from collabmap.errors import InvalidInput
+
 __all__ = ["Evaluation", "LabelScore", "evaluate_predictions"]
 
 
@@ -97,7 +99,18 @@ def evaluate_predictions(
     resamples: int = 1000,
     seed: int = 0,
 ) -> Evaluation:
-    """All the figures for one task's predictions against gold labels."""
+    """All the figures for one task's predictions against gold labels.
+
+    ``gold``, ``predicted`` and ``confidence`` give one entry per case, in the same order;
+    with no cases, or lists of different lengths, :class:`InvalidInput` says so.
+    """
+    if not len(gold):
+        raise InvalidInput(f"no cases to evaluate for the {task} task: give at least one")
+    if not len(gold) == len(predicted) == len(confidence):
+        raise InvalidInput(
+            "give one gold label, one prediction and one confidence per case; got "
+            f"{len(gold)} gold labels, {len(predicted)} predictions, {len(confidence)} confidences"
+        )
     y_true, y_pred = np.asarray(gold), np.asarray(predicted)
     present = [label for label in labels if label in set(gold) | set(predicted)]
     macro = float(f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0))
