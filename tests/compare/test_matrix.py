@@ -23,6 +23,19 @@ def test_a_draft_puts_the_profile_first_then_the_most_central_quotes() -> None:
     assert summary.count("\u201c") == 2
 
 
+def test_blank_quotations_never_make_a_draft() -> None:
+    assert draft_summary([], ["   ", "\n\t"]) == ""
+    assert draft_summary(["Fit 0.91"], [" ", "Residents run it."]) == (
+        "Fit 0.91. \u201cResidents run it.\u201d"
+    )
+    blank = Quote("notes.txt", 10, 13, "   ", "ann", 1)
+    matrix = build_matrix(
+        [Theme("1", "Risk", "Accountability", None)], ["Riverside"], {("Riverside", "1"): [blank]}
+    )
+    cell = matrix.cell("Riverside", "1")
+    assert (cell.summary, cell.drafted, cell.status) == ("", False, "empty")
+
+
 def test_cells_are_drafted_unless_an_analyst_wrote_them() -> None:
     wigan = load_example("wigan")
     themes = [

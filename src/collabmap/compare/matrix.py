@@ -192,9 +192,11 @@ def draft_summary(answers: Sequence[str], quotes: Sequence[str], *, max_quotes: 
     A quotation is central when it shares many content words with the cell's other
     quotations (so an outlier is not chosen to stand for the rest); ties go to the earlier
     one. Nothing is paraphrased: every sentence is the partnership's or a source's own.
+    Empty or blank answers and quotations are left out, so they never make a draft.
     """
     parts = [a.strip().rstrip(".") + "." for a in answers if a.strip()]
-    vocab = [_words(q) for q in quotes]
+    texts = [text for text in (" ".join(q.split()) for q in quotes) if text]
+    vocab = [_words(text) for text in texts]
     scored = []
     for index, words in enumerate(vocab):
         others = (
@@ -204,7 +206,7 @@ def draft_summary(answers: Sequence[str], quotes: Sequence[str], *, max_quotes: 
         )
         scored.append((-len(words & others), -min(len(words), 30), index))
     for _, _, index in sorted(scored)[:max_quotes]:
-        text = " ".join(quotes[index].split())
+        text = texts[index]
         if len(text) > 300:
             text = text[:297].rsplit(" ", 1)[0] + "…"
         parts.append(f"\u201c{text}\u201d")
