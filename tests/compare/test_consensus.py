@@ -160,6 +160,8 @@ def test_differently_named_partnerships_are_noted() -> None:
     assert report.notes == (
         "Respondents name the partnership differently: Riverside Partnership, Riverside",
     )
+    assert report.partnership == "Riverside Partnership"
+    assert report.names == {"Council": "Riverside Partnership", "Group": "Riverside"}
 
 
 def test_the_report_converts_to_json() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
@@ -27,10 +28,10 @@ def svg_text(svg: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(root.itertext()))
 
 
-def _respondent(citizens: str) -> Profile:
+def _respondent(citizens: str, name: str = "Riverside Partnership") -> Profile:
     return parse_profile(
         {
-            "name": "Riverside Partnership",
+            "name": name,
             "lead": {"organisation": "Riverside Council", "sector": "local_authority"},
             "lead_role": "reformer",
             "scope": "whole_place",
@@ -149,6 +150,32 @@ def test_a_consensus_chart_of_one_respondent_says_there_is_nothing_to_compare() 
 
 def test_a_consensus_chart_without_respondents_says_so() -> None:
     assert "No respondents' answers given" in svg_text(consensus_chart(consensus({})))
+
+
+def test_captions_state_what_is_missing_from_the_data_not_from_the_notes() -> None:
+    """A chart drawn from data whose notes were reworded or left out still says it."""
+    network = partnership_network(load_example("plymouth"))
+    unrecorded = [node.name for node in network.nodes if node.sector is None]
+    assert unrecorded
+    text = svg_text(network_chart(replace(network, missing=())))
+    assert f"Sector not recorded for {', '.join(unrecorded)}." in text
+
+    empty = parse_profile({"name": "Blank"})
+    mapped = similarity_map([load_example("wigan"), load_example("plymouth"), empty])
+    text = svg_text(similarity_chart(replace(mapped, notes=())))
+    assert "No answers to compare for Blank." in text
+
+    report = consensus(
+        {
+            "Council": _respondent("active"),
+            "Friends of the Park": _respondent("active", name="Riverside Park Partnership"),
+        }
+    )
+    text = svg_text(consensus_chart(replace(report, notes=())))
+    assert (
+        "Respondents name the partnership differently: Riverside Partnership, "
+        "Riverside Park Partnership." in text
+    )
 
 
 def test_charts_are_reproducible_byte_for_byte() -> None:

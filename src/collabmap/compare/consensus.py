@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from collabmap.classify import classify
@@ -67,7 +67,10 @@ class ActivityView:
 
 @dataclass(frozen=True, slots=True)
 class ConsensusReport:
-    """Consensus and conflict among respondents about one partnership."""
+    """Consensus and conflict among respondents about one partnership.
+
+    ``partnership`` is the name most respondents give it; ``names`` what each one calls it.
+    """
 
     partnership: str
     respondents: tuple[str, ...]
@@ -76,6 +79,7 @@ class ConsensusReport:
     activities: tuple[ActivityView, ...]
     structure_disagreement: bool
     notes: tuple[str, ...]
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def disagreements(self) -> tuple[Question, ...]:
@@ -218,6 +222,7 @@ def consensus(
         activities=tuple(views),
         structure_disagreement=len({i.structure for i in implied}) > 1,
         notes=tuple(notes),
+        names={who: profile.name for who, profile in responses.items()},
     )
 
 

@@ -272,7 +272,9 @@ def _caption(data: ConsensusReport) -> str:
     lines = [
         "'Agree' is the share of the respondents who answered that gave the most common answer."
     ]
-    lines.extend(f"{note}." for note in data.notes if note.startswith("Respondents name"))
+    names = list(dict.fromkeys(data.names.values()))
+    if len(names) > 1:
+        lines.append(f"Respondents name the partnership differently: {', '.join(names)}.")
     return "\n".join(textwrap.fill(line, 110) for line in lines)
 
 

@@ -100,7 +100,9 @@ def _caption(network: PartnershipNetwork) -> str:
         lines.append(f"Suggested governance (Provan & Kenis): {network.governance.label}.")
     if network.ties_recorded == "lead_only" and network.edges:
         lines.append("Lines show only the lead–partner ties the profile records.")
-    lines.extend(f"{note}." for note in network.missing if note.startswith("Sector"))
+    unrecorded = [node.name for node in network.nodes if node.sector is None]
+    if unrecorded:
+        lines.append(f"Sector not recorded for {', '.join(unrecorded)}.")
     return "\n".join(textwrap.fill(line, 110) for line in lines)
 
 

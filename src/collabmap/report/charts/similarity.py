@@ -227,7 +227,11 @@ def _caption(data: SimilarityMap) -> str:
         + _stress_words(data.stress)
     )
     lines = [textwrap.fill(text, 105)]
-    lines.extend(textwrap.fill(f"{note}.", 105) for note in data.notes if note.startswith("No a"))
+    unanswered = [
+        name for name, row in zip(data.partnerships, data.vectors, strict=True) if not any(row)
+    ]
+    if unanswered:
+        lines.append(textwrap.fill(f"No answers to compare for {', '.join(unanswered)}.", 105))
     if len(data.partnerships) > _MAX_LABELS:
         lines.append(
             f"Names are left off above {_MAX_LABELS} partnerships; the table lists each one's "
