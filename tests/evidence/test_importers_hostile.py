@@ -285,6 +285,25 @@ def test_an_xlsx_whose_sheet_declares_entities_is_refused(tmp_path: Path) -> Non
     assert refused(path).startswith("'xl/worksheets/sheet1.xml' declares a DTD or entities")
 
 
+@pytest.mark.parametrize("encoding", ["bogus", "rot13", "big5"])
+def test_office_xml_declaring_an_unusable_encoding_is_refused(
+    tmp_path: Path, encoding: str
+) -> None:
+    declaration = f'<?xml version="1.0" encoding="{encoding}"?>\n'.encode()
+    docx = make_docx(tmp_path / "good.docx", ["Text."])
+    with zipfile.ZipFile(docx) as archive:
+        xml = archive.read("word/document.xml")
+    body = xml[xml.index(b"<w:document") :]
+    path = rezip(docx, tmp_path / "bad.docx", {"word/document.xml": declaration + body})
+    assert refused(path).startswith("is damaged: 'word/document.xml' cannot be read as XML (")
+    odt = make_odt(tmp_path / "good.odt", "<text:p>Hi</text:p>")
+    with zipfile.ZipFile(odt) as archive:
+        xml = archive.read("content.xml")
+    body = xml[xml.index(b"<office:document-content") :]
+    path = rezip(odt, tmp_path / "bad.odt", {"content.xml": declaration + body})
+    assert refused(path).startswith("is damaged: 'content.xml' cannot be read as XML (")
+
+
 def test_an_odt_nested_absurdly_deep_is_refused(tmp_path: Path) -> None:
     deep = "<text:span>" * 5000 + "x" + "</text:span>" * 5000
     path = make_odt(tmp_path / "deep.odt", f"<text:p>{deep}</text:p>")

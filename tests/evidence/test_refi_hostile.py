@@ -157,6 +157,33 @@ def test_a_project_qde_that_is_not_xml_is_refused(tmp_path: Path, document: str)
     assert refused(path).startswith("project.qde is not well-formed XML (")
 
 
+@pytest.mark.parametrize(
+    ("encoding", "why"),
+    [
+        ("bogus", "unknown encoding: bogus"),
+        ("rot13", "'rot13' is not a text encoding"),
+        ("shift_jis", "multi-byte encodings are not supported"),
+    ],
+)
+def test_a_project_qde_declaring_an_unusable_encoding_is_refused(
+    tmp_path: Path, encoding: str, why: str
+) -> None:
+    document = f'<?xml version="1.0" encoding="{encoding}"?>\n' + GOOD_QDE
+    path = make_qdpx(tmp_path / "encoding.qdpx", {"project.qde": document})
+    problem = refused(path)
+    assert problem.startswith("project.qde is not well-formed XML (") and why in problem
+    codebook = tmp_path / "encoding.qdc"
+    codebook.write_text(document, encoding="utf-8")
+    with pytest.raises(ImportRefused, match=r"encoding\.qdc is not well-formed XML"):
+        read_qdc(codebook)
+
+
+def test_a_declared_encoding_is_quoted_only_in_part(tmp_path: Path) -> None:
+    document = f'<?xml version="1.0" encoding="{"x" * 5000}"?>\n' + GOOD_QDE
+    path = make_qdpx(tmp_path / "long.qdpx", {"project.qde": document})
+    assert len(refused(path)) < 300
+
+
 def test_a_project_qde_whose_root_is_not_project_is_refused(tmp_path: Path) -> None:
     path = make_qdpx(tmp_path / "html.qdpx", {"project.qde": "<html><body/></html>"})
     assert refused(path) == "project.qde has <html>, not <Project>"

@@ -195,3 +195,22 @@ def test_a_failed_export_leaves_the_previous_file_untouched(store: Store, tmp_pa
         export_project(store, "No such project", "csv", out)
     assert out.read_text() == "yesterday's export"
     assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_a_qdpx_with_an_unreadable_encoding_is_refused_and_the_import_goes_on(
+    store: Store, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.qdpx"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr(
+            "project.qde",
+            '<?xml version="1.0" encoding="bogus"?>\n<Project xmlns="urn:QDA-XML:project:1.0"/>',
+        )
+    notes = tmp_path / "notes.txt"
+    notes.write_text("The council asked residents to help.\n", encoding="utf-8")
+    create_project(store, "Study")
+    report = import_files(store, "Study", [bad, notes])
+    assert [r.status for r in report.results] == ["refused", "imported"]
+    assert (
+        report.results[0].message == "project.qde is not well-formed XML (unknown encoding: bogus)"
+    )

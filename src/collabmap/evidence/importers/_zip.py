@@ -12,12 +12,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-from defusedxml.ElementTree import DefusedXMLParser  # type: ignore[import-untyped]
-
 from collabmap.errors import ImportRefused
+from collabmap.evidence._xml import OFFICE, check_prolog
 
 if TYPE_CHECKING:
     from collabmap.evidence.importers import ImportLimits
@@ -35,20 +34,6 @@ def mb(size: int) -> str:
     if size < 1_000_000:
         return f"{size:,} bytes"
     return f"{size / 1_000_000:,.1f} MB"
-
-
-class _RootReached(Exception):
-    """Raised by the parser target at the first element: the prolog has been read."""
-
-
-class _StopAtRoot:
-    """Parser target that stops at the root element, so only the prolog is parsed."""
-
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        raise _RootReached
-
-    def close(self) -> None:
-        return None
 
 
 class SafeZip:
@@ -153,24 +138,19 @@ class SafeZip:
         Only the prolog is read: a DTD can only appear before the first element, so the
         check costs a few kilobytes however large the part is.
         """
-        parser = DefusedXMLParser(
-            target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
         with self._open(name) as stream:
+            check_prolog(self._chunks(stream, name), self.source, name, OFFICE)
+
+    def _chunks(self, stream: IO[bytes], name: str) -> Iterator[bytes]:
+        """Member ``name`` a chunk at a time, as far as the reader wants it."""
+        while True:
             try:
-                while chunk := stream.read(_CHUNK):
-                    parser.feed(chunk)
-                parser.close()
-            except _RootReached:
+                chunk = stream.read(_CHUNK)
+            except Exception as exc:  # bad CRC, bad deflate stream, truncated data …
+                raise self._refuse(f"is damaged: {name!r} cannot be read") from exc
+            if not chunk:
                 return
-            except DefusedXmlException as exc:
-                raise self._refuse(
-                    f"{name!r} declares a DTD or entities, which office files never need "
-                    "(a possible entity-expansion attack)"
-                ) from exc
-            except Exception as exc:
-                raise self._refuse(f"is damaged: {name!r} cannot be read as XML") from exc
-        raise self._refuse(f"is damaged: {name!r} has no XML element")
+            yield chunk
 
     def check_all_xml(self) -> None:
         """Run :meth:`check_xml_prolog` on every XML part (``.xml`` and ``.rels``)."""

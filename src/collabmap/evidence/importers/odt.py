@@ -13,10 +13,8 @@ import re
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
-
 from collabmap.errors import ImportRefused
+from collabmap.evidence._xml import OFFICE, parse_xml
 from collabmap.evidence.importers._zip import SafeZip
 from collabmap.evidence.importers.text import check_length
 from collabmap.evidence.model import ImportedSource
@@ -90,15 +88,7 @@ def read_odt(data: bytes, source: str, name: str, limits: ImportLimits) -> list[
     mimetype = archive.read("mimetype", cap=256).decode("ascii", "replace").strip()
     if mimetype not in ODT_MIMETYPES:
         raise ImportRefused(source, f"is an OpenDocument file but not a text document ({mimetype})")
-    content = archive.read("content.xml")
-    try:
-        root = fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise ImportRefused(
-            source, "content.xml declares a DTD or entities (a possible entity-expansion attack)"
-        ) from exc
-    except Exception as exc:
-        raise ImportRefused(source, "is damaged: content.xml is not well-formed XML") from exc
+    root = parse_xml(archive.read("content.xml"), source, "content.xml", OFFICE)
     body = root.find(f"{_OFFICE}body/{_OFFICE}text")
     if body is None:
         raise ImportRefused(source, "is damaged: content.xml has no text body")

@@ -1,10 +1,10 @@
-"""The file level of REFI-QDA reading: a zip and its XML opened safely, text decoded and mapped.
+"""The file level of REFI-QDA reading: a zip opened safely, text decoded and mapped.
 
 Kept apart from the element-by-element reader because these are the parts an attacker reaches
 first: a ``.qdpx`` may come from anyone, so the archive is checked as a whole (member names,
 count, sizes, compression ratio, encryption) before any member is read, members are read into
-memory with a size cap and never extracted, and XML with a DTD or entities is refused outright
-(defusedxml), which stops billion-laughs and external-entity attacks before they start.
+memory with a size cap and never extracted. Their XML is parsed by the hardened
+:func:`collabmap.evidence._xml.parse_xml` (defusedxml: no DTD, no entities).
 """
 
 from __future__ import annotations
@@ -17,21 +17,12 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NoReturn, cast
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped, unused-ignore]
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
+from typing import BinaryIO, NoReturn
 
 from collabmap.errors import ImportRefused
 
 MiB = 1024 * 1024
 _RATIO_FLOOR = MiB  # a smaller member cannot be a bomb that the total cap would not catch
-_FORBIDDEN = {
-    "DTDForbidden": "a DTD",
-    "EntitiesForbidden": "entities",
-    "ExternalReferenceForbidden": "an external reference",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +50,6 @@ def line_ending_map(stored: str) -> tuple[str, Callable[[int], int]]:
     dropped = [m.start() for m in re.finditer("\r\n", stored)]
     text = stored.replace("\r\n", "\n").replace("\r", "\n")
     return text, lambda p: p - bisect.bisect_left(dropped, p)
-
-
-def parse_xml(data: bytes, file: str, member: str) -> Element:
-    """Parse with defusedxml, refusing any DTD, entity declaration or external reference."""
-    try:
-        return cast(Element, SafeET.fromstring(data, forbid_dtd=True))
-    except DefusedXmlException as exc:
-        found = _FORBIDDEN.get(type(exc).__name__, "a DTD")
-        raise ImportRefused(
-            file, f"{member} declares {found}; XML with a DTD or entities is not accepted"
-        ) from None
-    except ParseError as exc:
-        raise ImportRefused(file, f"{member} is not well-formed XML ({exc})") from None
 
 
 def unsafe_name(name: str) -> bool:

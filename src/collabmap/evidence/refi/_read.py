@@ -38,6 +38,7 @@ from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from collabmap.errors import ImportRefused
+from collabmap.evidence._xml import parse_xml
 from collabmap.evidence.model import (
     RefiCase,
     RefiCode,
@@ -56,7 +57,6 @@ from collabmap.evidence.refi._files import (
     decode_text,
     line_ending_map,
     open_zip,
-    parse_xml,
     read_file,
     unsafe_name,
 )
