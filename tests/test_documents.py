@@ -76,6 +76,25 @@ def test_broken_input_names_the_problem(text: str | bytes, expected: str) -> Non
     assert expected in _problem(text)
 
 
+@pytest.mark.parametrize(
+    "text", ["? !!set {a: null}\n: 1\n", "? !!omap [a: 1]\n: 1\n", "? {a: 1}\n: 1\n"]
+)
+def test_a_key_that_is_not_plain_text_is_refused_before_it_is_built(text: str) -> None:
+    assert _problem(text) == "line 1, (document): a mapping key must be plain text"
+
+
+def test_a_number_too_long_to_read_or_print_is_refused_with_its_line() -> None:
+    too_long = "line 2, (document): a number is too long (more than 4,300 digits)"
+    assert _problem("name: A\nsize: " + "9" * 5000 + "\n") == too_long
+    assert (
+        _problem("name: A\nsize: 0x" + "f" * 5000 + "\n") == too_long
+    )  # fine to read, not to print
+    assert _problem("name: A\n? " + "9" * 5000 + "\n: x\n") == too_long
+    assert _problem('{"name": "A",\n "size": ' + "9" * 5000 + "}", name="d.json") == too_long
+    assert read_document("p.yaml", text="n: " + "9" * 4300).data == {"n": int("9" * 4300)}
+    assert read_document("p.json", text='{"n": ' + "9" * 4300 + "}").data == {"n": int("9" * 4300)}
+
+
 def test_json_errors_name_json() -> None:
     assert "not valid JSON" in _problem('{"name": }', name="p.json")
     assert "not valid JSON" in _problem('{"name": }', name="from-an-api-call")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "Document", "DocumentError", "read_document"]
 
 DEFAULT_MAX_BYTES = 1_000_000
 """Largest document accepted by default: far above any real profile or framework file."""
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 class DocumentError(Exception):
@@ -58,8 +60,22 @@ def _parent(path: str) -> str:
     return ""
 
 
+def _too_long(number: int) -> bool:
+    """Whether ``number`` has more digits than Python will convert to or from text.
+
+    Such a number cannot even be shown in a message, so it is refused where it is read.
+    """
+    limit = sys.get_int_max_str_digits()  # 0: no limit
+    return limit > 0 and number.bit_length() > 3 * limit and abs(number) >= 10**limit
+
+
+def _too_long_issue(line: int | None) -> Issue:
+    limit = sys.get_int_max_str_digits()
+    return Issue("", f"a number is too long (more than {limit:,} digits)", line)
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that also refuses aliases and duplicate keys."""
+    """SafeLoader that also refuses aliases, duplicate keys, non-text keys and huge numbers."""
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
@@ -73,14 +89,29 @@ class _StrictLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        line = node.start_mark.line + 1
+        try:
+            value = super().construct_object(node, deep=deep)
+        except ValueError:
+            digits = sum(c.isdigit() for c in node.value) if node.tag == _INT_TAG else 0
+            if digits > sys.get_int_max_str_digits() > 0:  # int()'s digit limit
+                raise DocumentError(_too_long_issue(line)) from None
+            raise
+        if isinstance(value, int) and _too_long(value):  # 0x…, 0b… convert, then cannot print
+            raise DocumentError(_too_long_issue(line))
+        return value
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):  # e.g. !!set [a]; SafeLoader says why
+            return super().construct_mapping(node, deep=deep)
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, list | dict):
+            if not isinstance(key_node, yaml.ScalarNode):  # a list, a mapping, a !!set …
                 raise DocumentError(
                     Issue("", "a mapping key must be plain text", key_node.start_mark.line + 1)
                 )
+            key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise DocumentError(
                     Issue(
@@ -134,6 +165,10 @@ def _parse_json(text: str) -> Document:
         data = json.loads(text, object_pairs_hook=_reject_json_duplicates)
     except json.JSONDecodeError as exc:
         raise DocumentError(Issue("", f"not valid JSON: {exc.msg}", exc.lineno)) from None
+    except ValueError:  # int()'s digit limit: find the number for its line
+        long = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1},}}", text)
+        line = None if long is None else text.count("\n", 0, long.start()) + 1
+        raise DocumentError(_too_long_issue(line)) from None
     lines: dict[str, int] = {}
     try:  # JSON is (nearly) YAML: borrow the YAML composer just for line numbers
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -123,3 +123,18 @@ def test_an_adapted_framework_with_a_gap_in_its_rules_is_refused(run: Run, tmp_p
     assert result.code == 2
     assert "no category's rule covers an activity in commissioning" in result.err
     assert "citizens consulted" in result.err
+
+
+def test_a_huge_number_or_a_set_as_a_key_is_a_one_line_error(run: Run, tmp_path: Path) -> None:
+    huge, odd_key = tmp_path / "huge.yaml", tmp_path / "key.yaml"
+    huge.write_text("name: Ours\nscope: " + "9" * 5000 + "\n")
+    odd_key.write_text("? !!set {a: null}\n: 1\n")
+    for command in ("profile", "framework"):
+        result = run(command, "validate", str(huge))
+        assert result.code == 2
+        assert result.err.strip().endswith(
+            "line 2, (document): a number is too long (more than 4,300 digits)"
+        )
+        result = run(command, "validate", str(odd_key))
+        assert result.code == 2
+        assert result.err.strip().endswith("line 1, (document): a mapping key must be plain text")
