@@ -95,6 +95,24 @@ def test_a_number_too_long_to_read_or_print_is_refused_with_its_line() -> None:
     assert read_document("p.json", text='{"n": ' + "9" * 4300 + "}").data == {"n": int("9" * 4300)}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: A\nsince: 2020-02-30\n", "'2020-02-30' cannot be read as a date"),
+        ("name: A\nsize: !!int abc\n", "'abc' cannot be read as a whole number"),
+        ("name: A\nsize: !!float ''\n", "'' cannot be read as a number"),
+        ("name: A\nopen: !!bool perhaps\n", "'perhaps' cannot be read as true or false"),
+        ("name: A\nsince: !!timestamp soon\n", "'soon' cannot be read as a date"),
+        ("name: A\nsizes: !!set [1]\n", "expected a mapping node, but found sequence"),
+    ],
+)
+def test_a_value_that_cannot_be_what_it_looks_or_is_tagged_as_is_refused(
+    text: str, expected: str
+) -> None:
+    problem = _problem(text)
+    assert problem.startswith("line 2, (document): ") and expected in problem
+
+
 def test_json_errors_name_json() -> None:
     assert "not valid JSON" in _problem('{"name": }', name="p.json")
     assert "not valid JSON" in _problem('{"name": }', name="from-an-api-call")

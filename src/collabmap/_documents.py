@@ -25,6 +25,12 @@ __all__ = ["DEFAULT_MAX_BYTES", "Document", "DocumentError", "read_document"]
 DEFAULT_MAX_BYTES = 1_000_000
 """Largest document accepted by default: far above any real profile or framework file."""
 _INT_TAG = "tag:yaml.org,2002:int"
+_KINDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "timestamp": "a date",
+}
 
 
 class DocumentError(Exception):
@@ -93,11 +99,17 @@ class _StrictLoader(yaml.SafeLoader):
         line = node.start_mark.line + 1
         try:
             value = super().construct_object(node, deep=deep)
-        except ValueError:
+        except (ValueError, KeyError, AttributeError, IndexError, OverflowError):
+            # SafeLoader's scalar constructors raise these for 2020-02-30, !!int abc, !!bool x …
+            if not isinstance(node, yaml.ScalarNode):
+                raise
             digits = sum(c.isdigit() for c in node.value) if node.tag == _INT_TAG else 0
             if digits > sys.get_int_max_str_digits() > 0:  # int()'s digit limit
                 raise DocumentError(_too_long_issue(line)) from None
-            raise
+            kind = _KINDS.get(node.tag.rpartition(":")[2], "a value")
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            problem = f"{shown!r} cannot be read as {kind}; put it in quotes if it is text"
+            raise DocumentError(Issue("", problem, line)) from None
         if isinstance(value, int) and _too_long(value):  # 0x…, 0b… convert, then cannot print
             raise DocumentError(_too_long_issue(line))
         return value
