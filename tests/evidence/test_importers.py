@@ -374,6 +374,22 @@ def test_an_xlsx_survey_reads_the_first_sheet_values(tmp_path: Path) -> None:
     ]
 
 
+def test_a_column_with_a_number_too_large_for_a_float_stays_text(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("id,score,answer\n1,1e999,Good.\n2,2.5,Bad.\n3,-1e999,Fine.\n")
+    sources = read_file(path, text_column="answer")
+    assert [s.variables["score"] for s in sources] == ["1e999", "2.5", "-1e999"]
+    xlsx = make_xlsx(tmp_path / "s.xlsx", [["id", "score", "answer"], [1, 7.25, "Good."]])
+    with zipfile.ZipFile(xlsx) as archive:  # openpyxl never writes infinity: edit the sheet
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(b"<v>7.25</v>", b"<v>1e999</v>")
+    with zipfile.ZipFile(xlsx, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    assert only(read_file(xlsx, text_column="answer")).variables == {"id": 1, "score": "inf"}
+
+
 # --- routing -----------------------------------------------------------------------------
 
 

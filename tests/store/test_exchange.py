@@ -214,3 +214,16 @@ def test_a_qdpx_with_an_unreadable_encoding_is_refused_and_the_import_goes_on(
     assert (
         report.results[0].message == "project.qde is not well-formed XML (unknown encoding: bogus)"
     )
+
+
+def test_a_survey_number_too_large_for_a_float_does_not_stop_the_export(
+    store: Store, tmp_path: Path
+) -> None:
+    survey = tmp_path / "survey.csv"
+    survey.write_text("id,score,answer\n1,1e999,We co-designed the park.\n2,2.5,Nobody asked.\n")
+    create_project(store, "Study")
+    import_files(store, "Study", [survey], text_column="answer")
+    out = tmp_path / "study.qdpx"
+    export_project(store, "Study", "qdpx", out)
+    with zipfile.ZipFile(out) as archive:
+        assert "<TextValue>1e999</TextValue>" in archive.read("project.qde").decode()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import math
 import re
 import warnings
 from datetime import date, datetime, time
@@ -55,7 +56,10 @@ def _headers(raw: Row) -> list[str]:
 
 
 def _typed_column(values: list[Any]) -> list[VariableValue]:
-    """One column's values in the narrowest common type: bool, int, float or text."""
+    """One column's values in the narrowest common type: bool, int, float or text.
+
+    A column is numeric only when every number in it is finite.
+    """
     cells: list[VariableValue] = []
     for value in values:
         if isinstance(value, str):
@@ -72,14 +76,22 @@ def _typed_column(values: list[Any]) -> list[VariableValue]:
         if all(_INT.fullmatch(v) for v in present if isinstance(v, str)):
             return [int(v) if isinstance(v, str) else v for v in cells]
         if all(_INT.fullmatch(v) or _FLOAT.fullmatch(v) for v in present if isinstance(v, str)):
-            return [float(v) if isinstance(v, str) else v for v in cells]
+            numbers: list[VariableValue] = [float(v) if isinstance(v, str) else v for v in cells]
+            # 1e999 reads as infinity, which JSON and REFI-QDA cannot hold: keep such a column
+            # as the text people wrote
+            return numbers if all(_finite(v) for v in numbers) else cells
         return cells
     kinds = {type(v) for v in present}
     if kinds <= {bool} or kinds <= {int} or kinds <= {str}:
         return cells
-    if kinds <= {int, float}:
+    if kinds <= {int, float} and all(_finite(v) for v in cells):
         return [float(v) if isinstance(v, int) else v for v in cells]
     return [str(v) if v is not None else None for v in cells]
+
+
+def _finite(value: VariableValue) -> bool:
+    """False for an infinite or NaN float; True for anything else (None included)."""
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _pick_text_column(
