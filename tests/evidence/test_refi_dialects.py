@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
-from collabmap.evidence.refi import line_ending_map, read_qdpx
+from collabmap.evidence.refi import line_ending_map, read_qdpx, write_qdpx
 from tests.evidence.refi_support import codes_by_path, guid, make_qdpx, qde
 
 
@@ -218,3 +219,18 @@ def test_odd_values_become_warnings_not_failures(tmp_path: Path) -> None:
         "ignored a <VariableValue> without a <VariableRef>",
         "ignored a date that is not ISO 8601: 'last Tuesday'",
     ]
+
+
+@pytest.mark.parametrize("value", ["NaN", "INF", "-Infinity", "1e999"])
+def test_a_float_value_that_is_not_a_finite_number_is_kept_as_text(
+    tmp_path: Path, value: str
+) -> None:
+    body = (
+        f'<Variables><Variable guid="{guid(20)}" name="score" typeOfVariable="Float"/></Variables>'
+        f'<Cases><Case guid="{guid(30)}" name="c"><VariableValue><VariableRef targetGUID="{guid(20)}"/>'
+        f"<FloatValue>{value}</FloatValue></VariableValue></Case></Cases>"
+    )
+    imported = read_qdpx(make_qdpx(tmp_path / "odd.qdpx", {"project.qde": qde(body)}))
+    assert imported.project.cases[0].variables == {guid(20): value}
+    assert imported.warnings == [f"kept an unreadable <FloatValue> {value!r} as text"]
+    write_qdpx(imported.project, io.BytesIO())  # and the project can be exported again

@@ -27,6 +27,7 @@ silently losing coded evidence is worse than asking for a corrected export.
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -182,7 +183,10 @@ class _Reader:
                 if tag == "IntegerValue":
                     return target, int(text)
                 if tag == "FloatValue":
-                    return target, float(text)
+                    number = float(text)
+                    if not math.isfinite(number):  # NaN, INF, 1e999: no xsd:decimal
+                        raise ValueError(text)
+                    return target, number
             except (KeyError, ValueError):
                 self.warn(f"kept an unreadable <{tag}> {text!r} as text")
             return target, text.strip() if tag in ("DateValue", "DateTimeValue") else text
