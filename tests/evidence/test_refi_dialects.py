@@ -78,6 +78,17 @@ def test_a_utf16_source_with_a_bom_is_read_and_its_bom_not_counted(tmp_path: Pat
     assert (text, coded_texts) == ("Hello\nworld", ["world"])
 
 
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_a_utf32_source_with_a_bom_is_read_and_its_bom_not_counted(
+    tmp_path: Path, codec: str
+) -> None:
+    stored = "Hello\r\nwörld".encode(codec)
+    if codec == "utf-32-be":
+        stored = b"\x00\x00\xfe\xff" + stored
+    text, coded_texts = coded(tmp_path, text_source(stored, [(7, 12)]))
+    assert (text, coded_texts) == ("Hello\nwörld", ["wörld"])
+
+
 # --- where the text lives ------------------------------------------------------------------------
 
 

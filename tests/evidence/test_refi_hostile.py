@@ -264,6 +264,17 @@ def test_a_source_text_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     assert refused(path).startswith("source 'a' (sources/a.txt) is not UTF-8 text")
 
 
+def test_a_truncated_utf16_source_text_is_refused_as_utf16(tmp_path: Path) -> None:
+    path = make_qdpx(
+        tmp_path / "cut.qdpx",
+        {"project.qde": GOOD_QDE, "sources/a.txt": "Hello".encode("utf-16")[:-1]},
+    )
+    assert (
+        refused(path)
+        == "source 'a' (sources/a.txt) is not valid UTF-16 text (bad bytes at offset 10)"
+    )
+
+
 def test_codes_nested_beyond_the_depth_limit_are_refused(tmp_path: Path) -> None:
     codes = "".join(
         f'<Code guid="00000000-0000-4000-8000-00000000000{i}" name="c{i}" isCodable="true">'

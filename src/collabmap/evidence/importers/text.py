@@ -1,17 +1,15 @@
-"""Plain text and Markdown, and the one way collabmap decodes bytes into text.
+"""Plain text and Markdown, decoded and normalised for storing.
 
-Text is UTF-8 (with or without a byte-order mark) or, when a byte-order mark says so,
-UTF-16 or UTF-32. Anything else is refused with the offset of the first bad byte rather
-than guessed at: a wrong guess (cp1252 for Latin-1, say) silently corrupts names and
-quotations, and every coded span after the corruption would point at the wrong words.
+Bytes are decoded by :func:`collabmap.evidence._decode.decode_bytes` (UTF-8, or UTF-16/32 with
+a byte-order mark; anything else refused rather than guessed at), then normalised.
 """
 
 from __future__ import annotations
 
-import codecs
 from typing import TYPE_CHECKING
 
 from collabmap.errors import ImportRefused
+from collabmap.evidence._decode import decode_bytes
 from collabmap.evidence.model import ImportedSource
 from collabmap.evidence.segment import normalise
 
@@ -19,14 +17,6 @@ if TYPE_CHECKING:
     from collabmap.evidence.importers import ImportLimits
 
 __all__ = ["check_length", "decode_text", "read_text"]
-
-_BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
-    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
-)
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, list[str]]:
@@ -36,25 +26,8 @@ def decode_text(data: bytes, source: str) -> tuple[str, list[str]]:
     of them mean a binary file or UTF-16 without a byte-order mark, which is refused.
     """
     warnings: list[str] = []
-    encoding, label, skip = "utf-8", "UTF-8", 0
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            encoding, label, skip = codec, name, len(bom)
-            break
-    try:
-        text = data[skip:].decode(encoding)
-    except UnicodeDecodeError as exc:
-        offset = skip + exc.start
-        if label == "UTF-8":
-            raise ImportRefused(
-                source,
-                f"is not UTF-8 text (bad byte at offset {offset}); "
-                "save it as UTF-8 and import it again",
-            ) from exc
-        raise ImportRefused(
-            source, f"is not valid {label} text (bad bytes at offset {offset})"
-        ) from exc
-    if label == "UTF-8":
+    text, encoding = decode_bytes(data, source)
+    if encoding == "UTF-8":
         nuls = data.count(b"\x00")
         if nuls * 10 > len(data):
             raise ImportRefused(

@@ -1,10 +1,11 @@
-"""The file level of REFI-QDA reading: a zip opened safely, text decoded and mapped.
+"""The file level of REFI-QDA reading: a zip opened safely, line endings mapped.
 
 Kept apart from the element-by-element reader because these are the parts an attacker reaches
 first: a ``.qdpx`` may come from anyone, so the archive is checked as a whole (member names,
 count, sizes, compression ratio, encryption) before any member is read, members are read into
 memory with a size cap and never extracted. Their XML is parsed by the hardened
-:func:`collabmap.evidence._xml.parse_xml` (defusedxml: no DTD, no entities).
+:func:`collabmap.evidence._xml.parse_xml` (defusedxml: no DTD, no entities) and their text
+decoded by :func:`collabmap.evidence._decode.decode_bytes`, exactly as stored.
 """
 
 from __future__ import annotations
@@ -114,13 +115,6 @@ class Archive:
         if len(data) > cap:
             self._refuse(f"member {name!r} is larger than {size(cap)}")
         return data
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (the REFI-QDA default) or UTF-16 with a BOM; a leading BOM is not kept."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    return data.decode("utf-8").removeprefix("\ufeff")
 
 
 def open_zip(source: str | os.PathLike[str] | BinaryIO, file: str) -> zipfile.ZipFile:

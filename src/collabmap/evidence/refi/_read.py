@@ -39,6 +39,7 @@ from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from collabmap.errors import ImportRefused
+from collabmap.evidence._decode import decode_bytes
 from collabmap.evidence._xml import parse_xml
 from collabmap.evidence.model import (
     RefiCase,
@@ -55,7 +56,6 @@ from collabmap.evidence.model import (
 from collabmap.evidence.refi._files import (
     Archive,
     RefiLimits,
-    decode_text,
     line_ending_map,
     open_zip,
     read_file,
@@ -232,11 +232,7 @@ class _Reader:
         member = self.member_for(path.strip(), what)
         assert self.archive is not None  # member_for refuses when there is no archive
         data = self.archive.read(member, self.limits.max_uncompressed_bytes)
-        try:
-            return decode_text(data)
-        except UnicodeDecodeError as exc:
-            problem = f"{what} ({member}) is not UTF-8 text: {exc.reason} at byte {exc.start}"
-            raise ImportRefused(self.file, problem) from None
+        return decode_bytes(data, self.file, f"{what} ({member})")[0]
 
     def member_for(self, path: str, what: str) -> str:
         """The archive member a ``plainTextPath`` names: ``internal://``, ``relative://``, bare."""
