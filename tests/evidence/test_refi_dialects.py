@@ -89,6 +89,32 @@ def test_a_utf32_source_with_a_bom_is_read_and_its_bom_not_counted(
     assert (text, coded_texts) == ("Hello\nwörld", ["wörld"])
 
 
+def test_control_codes_in_a_source_are_removed_and_its_selections_keep_their_words(
+    tmp_path: Path,
+) -> None:
+    stored = "Pooled\x00 budget\x0b agreed\r\n\x1fby the board\x7f."
+    phrases = ["budget\x0b agreed", "Pooled\x00", "\x1fby the board\x7f."]
+    spans = [(stored.index(p), stored.index(p) + len(p)) for p in phrases]
+    imported = read_qdpx(make_qdpx(tmp_path / "in.qdpx", text_source(stored, spans)))
+    source = imported.project.sources[0]
+    assert source.text == "Pooled budget agreed\nby the board."
+    assert [source.text[s.start : s.end] for s in source.selections] == [
+        "budget agreed",
+        "Pooled",
+        "by the board.",
+    ]
+    assert imported.warnings == ["removed 4 invisible control code(s) from the text of source 't'"]
+
+
+def test_control_codes_in_a_note_are_removed_so_it_can_be_exported_again(tmp_path: Path) -> None:
+    body = f'<Notes><Note guid="{guid(9)}" name="memo" plainTextPath="internal://n.txt"/></Notes>'
+    members = {"project.qde": qde(body), "sources/n.txt": "Tea\x0b and\x00 cake\r\n"}
+    imported = read_qdpx(make_qdpx(tmp_path / "in.qdpx", members))
+    assert imported.project.notes[0].text == "Tea and cake\n"
+    assert imported.warnings == ["removed 2 invisible control code(s) from the text of note 'memo'"]
+    write_qdpx(imported.project, io.BytesIO())
+
+
 # --- where the text lives ------------------------------------------------------------------------
 
 

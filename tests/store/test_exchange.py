@@ -227,3 +227,25 @@ def test_a_survey_number_too_large_for_a_float_does_not_stop_the_export(
     export_project(store, "Study", "qdpx", out)
     with zipfile.ZipFile(out) as archive:
         assert "<TextValue>1e999</TextValue>" in archive.read("project.qde").decode()
+
+
+def test_a_qdpx_with_control_codes_imports_and_exports_again(store: Store, tmp_path: Path) -> None:
+    guids = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(5)]
+    project = (
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="odd">'
+        f'<CodeBook><Codes><Code guid="{guids[0]}" name="budget" isCodable="true"/></Codes></CodeBook>'
+        f'<Sources><TextSource guid="{guids[1]}" name="minutes" plainTextPath="internal://a.txt">'
+        f'<PlainTextSelection guid="{guids[2]}" startPosition="9" endPosition="15">'
+        f'<Coding guid="{guids[3]}"><CodeRef targetGUID="{guids[0]}"/></Coding></PlainTextSelection>'
+        "</TextSource></Sources>"
+        f'<Notes><Note guid="{guids[4]}" name="n" plainTextPath="internal://n.txt"/></Notes></Project>'
+    )
+    path = tmp_path / "odd.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", project)
+        archive.writestr("sources/a.txt", "A\x00 pool\x0b budget")
+        archive.writestr("sources/n.txt", "memo\x0bwith a vertical tab")
+    create_project(store, "Study")
+    assert import_files(store, "Study", [path]).exit_code == 0
+    assert [c.text for c in list_codings(store, "Study")] == ["budget"]
+    export_project(store, "Study", "qdpx", tmp_path / "again.qdpx")

@@ -48,9 +48,31 @@ def line_ending_map(stored: str) -> tuple[str, Callable[[int], int]]:
     CRLF becomes LF and a lone CR becomes LF. A position between the CR and the LF of a pair
     maps to the LF, i.e. ``p - (number of CRLF pairs whose CR is before p)``.
     """
-    dropped = [m.start() for m in re.finditer("\r\n", stored)]
-    text = stored.replace("\r\n", "\n").replace("\r", "\n")
-    return text, lambda p: p - bisect.bisect_left(dropped, p)
+    text, remap, _ = _dropping(_CR_OF_CRLF, stored)
+    return text, remap
+
+
+def text_map(stored: str) -> tuple[str, Callable[[int], int], int]:
+    """Text as collabmap holds it, the position map into it, and the control codes removed.
+
+    As :func:`line_ending_map`, and C0 control codes other than TAB, LF and CR (and DEL) are
+    removed the way :func:`~collabmap.evidence.segment.normalise` removes them from imported
+    files: they are invisible, XML cannot carry them and PostgreSQL refuses NUL. A position
+    just after a removed code maps to where it stood, so a selection keeps its visible words.
+    """
+    text, remap, dropped = _dropping(_CR_OF_CRLF_OR_CONTROL, stored)
+    return text, remap, dropped - stored.count("\r\n")
+
+
+_CR_OF_CRLF = re.compile("\r(?=\n)")
+_CR_OF_CRLF_OR_CONTROL = re.compile("\r(?=\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _dropping(pattern: re.Pattern[str], stored: str) -> tuple[str, Callable[[int], int], int]:
+    """``stored`` without the single characters ``pattern`` finds, lone CRs made LF."""
+    dropped = [m.start() for m in pattern.finditer(stored)]
+    text = pattern.sub("", stored).replace("\r", "\n")
+    return text, lambda p: p - bisect.bisect_left(dropped, p), len(dropped)
 
 
 def unsafe_name(name: str) -> bool:

@@ -14,9 +14,14 @@ Two duties pull in opposite directions, and this module keeps them apart:
 
 Positions. REFI-QDA counts ``startPosition``/``endPosition`` in characters of the plain text
 *as stored*; we read them as Unicode code points (Python ``str`` indices, as QualCoder and qc
-do). collabmap holds LF-normalised text, so when the stored text has CRLF or CR line endings
-every position is remapped (see :func:`line_ending_map`). A byte-order mark is removed and is
-**not** counted. That is an assumption: a BOM is an encoding mark rather than text, and
+do). collabmap holds LF-normalised text without control codes, so when the stored text has CRLF
+or CR line endings or invisible control codes (NUL, vertical tab …) every position is remapped
+(see :func:`~collabmap.evidence.refi._files.text_map`); the control codes are removed with a
+warning; a note's text is cleaned the same way. Otherwise texts are kept exactly as stored, and
+in particular not changed to Unicode NFC as imported documents are: composing characters would
+move positions and change the text the other tool knows, and a selection may end inside a
+combining sequence, which then has no place in the composed text. A byte-order mark is removed
+and is **not** counted. That is an assumption: a BOM is an encoding mark rather than text, and
 BOM-aware decoders (Python's ``utf-8-sig``, .NET's ``StreamReader``) never hand it to the
 application, so the positions a tool wrote cannot have counted it. Not verified against every
 vendor, nor is the counting of characters outside the BMP (emoji) by UTF-16-based tools.
@@ -56,9 +61,9 @@ from collabmap.evidence.model import (
 from collabmap.evidence.refi._files import (
     Archive,
     RefiLimits,
-    line_ending_map,
     open_zip,
     read_file,
+    text_map,
     unsafe_name,
 )
 from collabmap.evidence.refi._write import normalise_color, normalise_guid
@@ -234,6 +239,13 @@ class _Reader:
         data = self.archive.read(member, self.limits.max_uncompressed_bytes)
         return decode_bytes(data, self.file, f"{what} ({member})")[0]
 
+    def held_text(self, stored: str, what: str) -> tuple[str, Callable[[int], int]]:
+        """The text as collabmap holds it, and the map of stored positions into it."""
+        text, remap, controls = text_map(stored)
+        if controls:
+            self.warn(f"removed {controls} invisible control code(s) from the text of {what}")
+        return text, remap
+
     def member_for(self, path: str, what: str) -> str:
         """The archive member a ``plainTextPath`` names: ``internal://``, ``relative://``, bare."""
         scheme, sep, rest = path.partition("://")
@@ -264,7 +276,7 @@ class _Reader:
         stored = self.stored_text(element, what)
         if stored is None:
             return None
-        text, remap = line_ending_map(stored)
+        text, remap = self.held_text(stored, what)
         source = RefiSource(
             guid=guid, name=name, text=text, creating_user=self.ref(element, "creatingUser")
         )
@@ -332,7 +344,7 @@ class _Reader:
         return RefiNote(
             guid=self.guid(element, what),
             name=name,
-            text=line_ending_map(stored)[0],
+            text=self.held_text(stored, what)[0],
             creating_user=self.ref(element, "creatingUser"),
             created=self.when(element),
         )
