@@ -103,15 +103,15 @@ def test_control_codes_in_a_source_are_removed_and_its_selections_keep_their_wor
         "Pooled",
         "by the board.",
     ]
-    assert imported.warnings == ["removed 4 invisible control code(s) from the text of source 't'"]
+    assert imported.warnings == ["removed 4 invisible character(s) from the text of source 't'"]
 
 
 def test_control_codes_in_a_note_are_removed_so_it_can_be_exported_again(tmp_path: Path) -> None:
     body = f'<Notes><Note guid="{guid(9)}" name="memo" plainTextPath="internal://n.txt"/></Notes>'
-    members = {"project.qde": qde(body), "sources/n.txt": "Tea\x0b and\x00 cake\r\n"}
+    members = {"project.qde": qde(body), "sources/n.txt": "Tea\x0b and\x00 cake\uffff\r\n"}
     imported = read_qdpx(make_qdpx(tmp_path / "in.qdpx", members))
     assert imported.project.notes[0].text == "Tea and cake\n"
-    assert imported.warnings == ["removed 2 invisible control code(s) from the text of note 'memo'"]
+    assert imported.warnings == ["removed 3 invisible character(s) from the text of note 'memo'"]
     write_qdpx(imported.project, io.BytesIO())
 
 

@@ -53,19 +53,20 @@ def line_ending_map(stored: str) -> tuple[str, Callable[[int], int]]:
 
 
 def text_map(stored: str) -> tuple[str, Callable[[int], int], int]:
-    """Text as collabmap holds it, the position map into it, and the control codes removed.
+    """Text as collabmap holds it, the position map into it, and the invisible characters removed.
 
     As :func:`line_ending_map`, and C0 control codes other than TAB, LF and CR (and DEL) are
     removed the way :func:`~collabmap.evidence.segment.normalise` removes them from imported
-    files: they are invisible, XML cannot carry them and PostgreSQL refuses NUL. A position
-    just after a removed code maps to where it stood, so a selection keeps its visible words.
+    files: they are invisible, XML cannot carry them and PostgreSQL refuses NUL. So are the
+    noncharacters U+FFFE and U+FFFF, which XML cannot carry either. A position just after a
+    removed character maps to where it stood, so a selection keeps its visible words.
     """
-    text, remap, dropped = _dropping(_CR_OF_CRLF_OR_CONTROL, stored)
+    text, remap, dropped = _dropping(_CR_OF_CRLF_OR_INVISIBLE, stored)
     return text, remap, dropped - stored.count("\r\n")
 
 
 _CR_OF_CRLF = re.compile("\r(?=\n)")
-_CR_OF_CRLF_OR_CONTROL = re.compile("\r(?=\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CR_OF_CRLF_OR_INVISIBLE = re.compile("\r(?=\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _dropping(pattern: re.Pattern[str], stored: str) -> tuple[str, Callable[[int], int], int]:

@@ -15,8 +15,8 @@ Two duties pull in opposite directions, and this module keeps them apart:
 Positions. REFI-QDA counts ``startPosition``/``endPosition`` in characters of the plain text
 *as stored*; we read them as Unicode code points (Python ``str`` indices, as QualCoder and qc
 do). collabmap holds LF-normalised text without control codes, so when the stored text has CRLF
-or CR line endings or invisible control codes (NUL, vertical tab …) every position is remapped
-(see :func:`~collabmap.evidence.refi._files.text_map`); the control codes are removed with a
+or CR line endings or invisible characters (NUL, vertical tab, U+FFFF …) every position is
+remapped (see :func:`~collabmap.evidence.refi._files.text_map`); those are removed with a
 warning; a note's text is cleaned the same way. Otherwise texts are kept exactly as stored, and
 in particular not changed to Unicode NFC as imported documents are: composing characters would
 move positions and change the text the other tool knows, and a selection may end inside a
@@ -243,7 +243,7 @@ class _Reader:
         """The text as collabmap holds it, and the map of stored positions into it."""
         text, remap, controls = text_map(stored)
         if controls:
-            self.warn(f"removed {controls} invisible control code(s) from the text of {what}")
+            self.warn(f"removed {controls} invisible character(s) from the text of {what}")
         return text, remap
 
     def member_for(self, path: str, what: str) -> str:
