@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from collabmap.errors import InvalidInput
-from collabmap.evidence.model import RefiCode, RefiProject, RefiSelection, RefiSource
+from collabmap.evidence.model import RefiCode, RefiNote, RefiProject, RefiSelection, RefiSource
 from collabmap.evidence.refi import read_qdc, read_qdpx, write_qdc, write_qdpx
 from tests.evidence.refi_support import (
     PROJECT_XSD,
@@ -197,6 +197,52 @@ def test_a_project_that_cannot_be_written_is_refused_before_any_file_exists(
         write_qdpx(project, tmp_path / "no.qdpx")
     assert complaint in str(refused.value)
     assert not (tmp_path / "no.qdpx").exists()
+
+
+def _coded(start: int, end: int) -> RefiProject:
+    selection = RefiSelection(guid(3), start, end, [guid(1)])
+    return RefiProject(
+        "p", codes=[RefiCode(guid(1), "c")], sources=[RefiSource(guid(2), "s", "abc", [selection])]
+    )
+
+
+@pytest.mark.parametrize(
+    ("project", "complaint"),
+    [
+        (_coded(2, 99), f"selection {guid(3)} of source 's' (2–99) is out of range"),
+        (_coded(3, 1), f"selection {guid(3)} of source 's' (3–1) is out of range"),
+        (_coded(-1, 2), f"selection {guid(3)} of source 's' (-1–2) is out of range"),
+        (
+            RefiProject("p", codes=[RefiCode(guid(1), "a"), RefiCode(guid(1), "b")]),
+            f"two codes share the GUID {guid(1)}",
+        ),
+        (
+            RefiProject("p", codes=[RefiCode(guid(1), "a", children=[RefiCode(guid(1), "b")])]),
+            f"two codes share the GUID {guid(1)}",
+        ),
+        (
+            RefiProject("p", notes=[RefiNote(guid(1), "a", "x"), RefiNote(guid(1), "b", "y")]),
+            f"two notes share the GUID {guid(1)}",
+        ),
+    ],
+    ids=["past-the-end", "backwards", "negative", "codes", "nested-codes", "notes"],
+)
+def test_a_project_its_own_reader_would_refuse_or_misread_is_not_written(
+    tmp_path: Path, project: RefiProject, complaint: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        write_qdpx(project, tmp_path / "no.qdpx")
+    assert str(refused.value) == f"cannot write REFI-QDA: {complaint}" + (
+        "; the text has 3 characters" if "range" in complaint else ""
+    )
+    assert not (tmp_path / "no.qdpx").exists()
+
+
+def test_a_codebook_with_a_repeated_code_guid_is_not_written(tmp_path: Path) -> None:
+    codes = [RefiCode(guid(1), "a"), RefiCode(guid(1), "b")]
+    with pytest.raises(InvalidInput, match="two codes share the GUID"):
+        write_qdc(codes, tmp_path / "no.qdc")
+    assert not (tmp_path / "no.qdc").exists()
 
 
 # --- round trips ---------------------------------------------------------------------------------

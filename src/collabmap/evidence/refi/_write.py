@@ -13,8 +13,10 @@ Why it is built this way:
 * The archive is deterministic (sorted members, fixed timestamps and permissions), so an export
   can be checked into version control or compared by hash.
 * Problems in the in-memory project (a colour that is not ``#RRGGBB``, a character XML 1.0
-  cannot carry, NaN in a variable) raise :class:`~collabmap.errors.InvalidInput` before
-  anything is written, so a failed export never leaves a half-written file.
+  cannot carry, NaN in a variable, a selection outside its text or backwards, two codes or two
+  sources with one GUID) raise :class:`~collabmap.errors.InvalidInput` before anything is
+  written, so a failed export never leaves a half-written file, nor one that the reader would
+  refuse or misread.
 """
 
 from __future__ import annotations
@@ -97,40 +99,52 @@ class _Builder:
         self._project = project
         self._own: dict[int, str] = {}  # id(object) → GUID written for it
         self._renamed: dict[str, str] = {}  # malformed GUID → its replacement
+        self._taken: dict[str, set[str]] = {}  # kind of object → GUIDs written for that kind
         self.files: dict[str, bytes] = {}
         self._assign_guids()
         self._types = {self._guid(v): v.type for v in project.variables}
 
     # --- GUIDs ---------------------------------------------------------------------------
 
-    def _assign(self, obj: object, guid: str, place: str) -> None:
+    def _assign(self, obj: object, guid: str, place: str, kind: str | None = None) -> None:
+        """Give ``obj`` its GUID; one ``kind`` of object (code, user …) must not repeat one.
+
+        References name their target by GUID alone, so two codes with one GUID would leave
+        every ``CodeRef`` to it ambiguous. (Selections may share one: a selection coded with
+        two codes is stored as two codings, and written as two selections.)
+        """
         fixed = normalise_guid(guid)
         if fixed is None:
             fixed = str(uuid.uuid5(_GUID_SEED, f"{self._project.name}\0{place}\0{guid}"))
             if guid:
                 self._renamed.setdefault(guid, fixed)
+        if kind is not None:
+            taken = self._taken.setdefault(kind, set())
+            if fixed in taken:
+                raise InvalidInput(f"cannot write REFI-QDA: two {kind}s share the GUID {fixed}")
+            taken.add(fixed)
         self._own[id(obj)] = fixed
 
     def _assign_guids(self) -> None:
         """First pass, so a reference can point forward (a case to a source, say)."""
         p = self._project
         for i, user in enumerate(p.users):
-            self._assign(user, user.guid, f"user/{i}")
+            self._assign(user, user.guid, f"user/{i}", "user")
         stack = [(code, f"code/{i}") for i, code in enumerate(p.codes)]
         while stack:
             code, place = stack.pop()
-            self._assign(code, code.guid, place)
+            self._assign(code, code.guid, place, "code")
             stack.extend((c, f"{place}/{i}") for i, c in enumerate(code.children))
         for i, variable in enumerate(p.variables):
-            self._assign(variable, variable.guid, f"variable/{i}")
+            self._assign(variable, variable.guid, f"variable/{i}", "variable")
         for i, case in enumerate(p.cases):
-            self._assign(case, case.guid, f"case/{i}")
+            self._assign(case, case.guid, f"case/{i}", "case")
         for i, source in enumerate(p.sources):
-            self._assign(source, source.guid, f"source/{i}")
+            self._assign(source, source.guid, f"source/{i}", "source")
             for j, selection in enumerate(source.selections):
                 self._assign(selection, selection.guid, f"selection/{i}/{j}")
         for i, note in enumerate(p.notes):
-            self._assign(note, note.guid, f"note/{i}")
+            self._assign(note, note.guid, f"note/{i}", "note")
 
     def _guid(self, obj: object) -> str:
         return self._own[id(obj)]
@@ -223,8 +237,14 @@ class _Builder:
             self.variable_value(element, guid, value)
         self._refs(element, "SourceRef", case.source_guids)
 
-    def selection(self, parent: ET.Element, selection: RefiSelection) -> None:
+    def selection(self, parent: ET.Element, selection: RefiSelection, source: RefiSource) -> None:
         what = f"selection {selection.guid}"
+        if not 0 <= selection.start <= selection.end <= len(source.text):
+            raise InvalidInput(
+                f"cannot write REFI-QDA: {what} of source {source.name!r} "
+                f"({selection.start}–{selection.end}) is out of range; "
+                f"the text has {len(source.text)} characters"
+            )
         guid = self._guid(selection)
         user, when = self._ref(selection.creating_user), self._when(selection.created)
         element = self._sub(
@@ -256,8 +276,6 @@ class _Builder:
         what = f"source {source.name!r}"
         guid = self._guid(source)
         filename = f"{guid}.txt"
-        if f"sources/{filename}" in self.files:
-            raise InvalidInput(f"cannot write REFI-QDA: two sources share the GUID {guid}")
         try:
             # A text that itself begins with U+FEFF gets a BOM in front, which readers drop.
             bom = "\ufeff" if source.text.startswith("\ufeff") else ""
@@ -276,7 +294,7 @@ class _Builder:
         )
         self._description(element, source.description, what)
         for selection in source.selections:
-            self.selection(element, selection)
+            self.selection(element, selection, source)
         self._refs(element, "NoteRef", source.note_guids)
         for variable_guid, value in source.variables.items():
             self.variable_value(element, variable_guid, value)
