@@ -297,6 +297,20 @@ def test_subtitles_without_speakers_break_paragraphs_at_pauses(tmp_path: Path) -
     assert texts(source, "speaker_turn") == []
 
 
+@pytest.mark.parametrize(
+    "header", ["WEBVTT\n", "WEBVTT - call\nKind: captions\n", "WEBVTT\n1\n"], ids=repr
+)
+def test_a_first_cue_right_under_the_webvtt_header_is_kept(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "call.vtt"
+    path.write_text(
+        f"{header}00:00:01.000 --> 00:00:02.000\n<v Ann>Hello there.\n\n"
+        "00:00:03.000 --> 00:00:04.000\n<v Bob>Hi Ann.\n"
+    )
+    source = only(read_file(path))
+    assert source.text == "Ann: Hello there.\n\nBob: Hi Ann."
+    assert source.warnings == []
+
+
 def test_a_subtitle_file_misnamed_as_txt_is_read_as_subtitles(tmp_path: Path) -> None:
     path = tmp_path / "captions.txt"
     path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>Hi.\n")

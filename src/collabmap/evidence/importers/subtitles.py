@@ -74,8 +74,10 @@ def _turns(text: str, vtt: bool) -> tuple[list[_Turn], int]:
     turns: list[_Turn] = []
     skipped = 0
     blocks = _BLOCK_SEP.split(text.strip())
-    if vtt:
-        blocks = blocks[1:]  # the WEBVTT header block
+    if vtt:  # the WEBVTT header block goes; a first cue written with no blank line stays
+        header = blocks[0].split("\n")
+        cue = next((i for i, line in enumerate(header) if i and "-->" in line), None)
+        blocks = blocks[1:] if cue is None else ["\n".join(header[cue:]), *blocks[1:]]
     for block in blocks:
         lines = block.strip("\n").split("\n")
         if vtt and lines[0].startswith(("NOTE", "STYLE", "REGION")):
