@@ -288,7 +288,7 @@ def test_filters_with_unknown_values_are_refused_not_silently_empty(
 ) -> None:
     create_project(store, "Study")
     import_files(store, "Study", [files["transcript"]])
-    with pytest.raises(InvalidInput, match="status must be suggested, accepted or rejected"):
+    with pytest.raises(InvalidInput, match="status must be one of suggested, accepted, rejected"):
         list_codings(store, "Study", status="bogus")
     with pytest.raises(InvalidInput, match="kind must be paragraph, sentence or speaker_turn"):
         list_segments(store, "Study", "interview-1.txt", kind="bogus")

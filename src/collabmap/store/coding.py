@@ -150,6 +150,11 @@ def coding_info(session: Session, coding: Coding) -> CodingInfo:
     return coding_infos(session, [coding])[0]
 
 
+def _check_status(status: str) -> None:
+    if status not in CODING_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(CODING_STATUSES)}; got {status!r}")
+
+
 def apply_code(
     store: Store,
     project_name: str,
@@ -168,8 +173,7 @@ def apply_code(
     """Apply a code to a span given by offsets, by a segment, or by an exact quotation."""
     if origin not in {"person", "machine"}:
         raise InvalidInput(f"origin must be person or machine; got {origin!r}")
-    if status not in CODING_STATUSES:
-        raise InvalidInput(f"status must be suggested, accepted or rejected; got {status!r}")
+    _check_status(status)
     if confidence is not None and not 0 <= confidence <= 1:
         raise InvalidInput(f"confidence must be between 0 and 1; got {confidence}")
     ways = [start is not None or end is not None, segment_id is not None, quote is not None]
@@ -237,8 +241,7 @@ def remove_coding(store: Store, project_name: str, coding_id: int) -> None:
 
 def review_coding(store: Store, project_name: str, coding_id: int, status: str) -> CodingInfo:
     """Accept or reject a (machine) suggestion."""
-    if status not in CODING_STATUSES:
-        raise InvalidInput(f"status must be accepted, rejected or suggested; got {status!r}")
+    _check_status(status)
     with store.transaction() as session:
         project = get_project(session, project_name)
         coding = get_coding(session, project, coding_id)
@@ -255,8 +258,8 @@ def list_codings(
     code: str | None = None,
     status: str | None = None,
 ) -> list[CodingInfo]:
-    if status is not None and status not in CODING_STATUSES:
-        raise InvalidInput(f"status must be suggested, accepted or rejected; got {status!r}")
+    if status is not None:
+        _check_status(status)
     with store.reading() as session:
         project = get_project(session, project_name)
         query = select(Coding).where(Coding.project_id == project.id)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from collabmap.analyse import Example, PassageClassifier, classifier, train
 from collabmap.errors import InvalidInput
+from collabmap.evidence.model import SEGMENT_KINDS
 from collabmap.store._bulk import bulk_insert
 from collabmap.store._engine import Store
 from collabmap.store.models import Code, Coding, Segment, Source, utcnow
@@ -60,7 +61,7 @@ def suggest(
     progress: Callable[[int, int], None] | None = None,
 ) -> SuggestReport:
     """Suggest codes for every uncoded segment of ``unit`` in the project."""
-    if unit not in ("sentence", "paragraph", "speaker_turn"):
+    if unit not in SEGMENT_KINDS:
         raise InvalidInput(f"unit must be sentence, paragraph or speaker_turn; got {unit!r}")
     if not 0 <= min_confidence <= 1:
         raise InvalidInput(f"min-confidence must be between 0 and 1; got {min_confidence}")

@@ -91,11 +91,6 @@ class SafeZip:
                 f"{mb(limits.max_uncompressed_bytes)} (a possible zip bomb)"
             )
 
-    @property
-    def names(self) -> list[str]:
-        """Member names, in archive order."""
-        return list(self._infos)
-
     def has(self, name: str) -> bool:
         """Whether the archive has a member called ``name``."""
         return name in self._infos
