@@ -193,14 +193,16 @@ class _Builder:
             raise InvalidInput(
                 f"cannot write REFI-QDA: {what} colour {code.color!r} is not #RRGGBB"
             )
-        attrib = {"guid": self._guid(code), "name": self._text(code.name, f"{what} name")}
-        attrib["isCodable"] = "true" if code.is_codable else "false"
-        if color is not None:
-            attrib["color"] = color
-        element = ET.SubElement(parent, "Code", attrib)
-        if code.description is not None:
-            description = ET.SubElement(element, "Description")
-            description.text = self._text(code.description, f"{what} description")
+        element = self._sub(
+            parent,
+            "Code",
+            what,
+            guid=self._guid(code),
+            name=code.name,
+            isCodable="true" if code.is_codable else "false",
+            color=color,
+        )
+        self._description(element, code.description, what)
         for child in code.children:
             self.code(element, child)
 
