@@ -98,19 +98,31 @@ class InvalidProfile(InvalidDocument):
 
 
 class UnknownName(InvalidInput):
-    """A name that collabmap does not know, with the names it does know."""
+    """A name that collabmap does not know, with the names it does know.
 
-    def __init__(self, what: str, name: str, known: list[str] | None) -> None:
+    Up to :attr:`MAX_LISTED` known names are listed in the message. Beyond that only the close
+    matches are, or, with none close, how many names there are and ``listing``: how to list
+    them (a command, say); without one, the first few names show what they look like.
+    """
+
+    MAX_LISTED = 12
+
+    def __init__(
+        self, what: str, name: str, known: list[str] | None, *, listing: str | None = None
+    ) -> None:
         self.what = what
         self.name = name
         self.known = list(known or [])
         message = f"unknown {what} {name!r}"
         if known is not None:
             close = difflib.get_close_matches(name, self.known, n=3, cutoff=0.6)
-            if close and len(self.known) > 12:
+            if len(self.known) <= self.MAX_LISTED:
+                message += f"; known: {', '.join(self.known) if self.known else 'none'}"
+            elif close:
                 message += f"; did you mean {', '.join(close)}?"
             else:
-                message += f"; known: {', '.join(self.known) if self.known else 'none'}"
+                message += f"; none of the {len(self.known):,} known is close; "
+                message += listing or f"they include {', '.join(self.known[:3])} …"
         super().__init__(message)
 
 

@@ -345,3 +345,16 @@ def test_listing_codings_takes_a_few_queries_however_many_there_are(
     assert [i.source for i in infos] == [p.name for p in paths]
     assert {i.code for i in infos} == {"Activities/Co-design"}
     assert len(statements) <= 8, statements
+
+
+def test_an_unknown_code_like_none_of_many_says_how_to_list_them(
+    store: Store, files: dict[str, Path]
+) -> None:
+    create_project(store, "Study group")
+    import_files(store, "Study group", [files["notes.md"]])
+    with pytest.raises(UnknownName) as caught:
+        apply_code(store, "Study group", "notes.md", "qqqqq", start=0, end=1)
+    message = str(caught.value)
+    assert message.startswith("unknown code 'qqqqq'; none of the ")
+    assert message.endswith(" known is close; `collabmap codes 'Study group'` lists them")
+    assert len(message) < 120

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,7 +111,10 @@ def find_code(session: Session, project: Project, ref: str) -> Code:
         choices = ", ".join(sorted(paths[c.id] for c in by_name))
         raise InvalidInput(f"the code name {ref!r} is ambiguous; use its path: {choices}")
     raise UnknownName(
-        "code", ref, sorted({*(c.concept for c in codes if c.concept), *paths.values()})
+        "code",
+        ref,
+        sorted({*(c.concept for c in codes if c.concept), *paths.values()}),
+        listing=f"`collabmap codes {shlex.quote(project.name)}` lists them",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ def get_project(session: Session, name: str) -> Project:
     project = session.scalar(select(Project).where(Project.name == name))
     if project is None:
         known = list(session.scalars(select(Project.name).order_by(Project.name)))
-        raise UnknownName("project", name, known)
+        raise UnknownName("project", name, known, listing="`collabmap project list` lists them")
     return project
 
 
@@ -89,7 +90,8 @@ def find_partnership(session: Session, project: Project, name: str) -> Partnersh
         known = list(
             session.scalars(select(Partnership.name).where(Partnership.project_id == project.id))
         )
-        raise UnknownName("partnership", name, known)
+        listing = f"`collabmap partnership list {shlex.quote(project.name)}` lists them"
+        raise UnknownName("partnership", name, known, listing=listing)
     return found
 
 
