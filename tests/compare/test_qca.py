@@ -591,3 +591,11 @@ def test_custom_conditions_can_sit_beside_the_catalogue() -> None:
 def test_an_unknown_condition_name_lists_the_known_ones() -> None:
     with pytest.raises(UnknownName, match="unknown QCA condition 'council_lead'"):
         qca_for_partnerships({}, ["council_lead"], "co_creation_present")
+
+
+def test_an_unknown_condition_like_none_says_where_the_conditions_are_listed() -> None:
+    with pytest.raises(UnknownName) as caught:
+        qca_for_partnerships({}, ["council_led"], "happiness")
+    message = str(caught.value)
+    assert message.startswith("unknown QCA condition 'happiness'; none of the ")
+    assert message.endswith(" known is close; docs/compare-and-report.md (QCA) lists them")

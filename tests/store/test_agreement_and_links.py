@@ -160,3 +160,13 @@ def test_a_matrix_cell_is_written_for_a_code_not_a_group(coded: Store) -> None:
     with pytest.raises(InvalidInput, match="'Activities' is a group"):
         set_matrix_cell(coded, "Study", "Wirral", "Activities", summary="x", author="carol")
     assert matrix_cells(coded, "Study") == []
+
+
+def test_an_unknown_profile_answer_is_counted_among_all_the_answers(coded: Store) -> None:
+    coding = apply_code(
+        coded, "Study", "notes.txt", "activity:citizen_self_help", quote=SELF_HELP, coder="carol"
+    )
+    with pytest.raises(UnknownName) as caught:
+        link_answer(coded, "Study", "Wigan Deal", "nosuch", coding.id)
+    count = int(str(caught.value).split("none of the ")[1].split(" ")[0])
+    assert count > 40  # every answer path, not the first 40

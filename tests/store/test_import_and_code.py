@@ -358,3 +358,15 @@ def test_an_unknown_code_like_none_of_many_says_how_to_list_them(
     assert message.startswith("unknown code 'qqqqq'; none of the ")
     assert message.endswith(" known is close; `collabmap codes 'Study group'` lists them")
     assert len(message) < 120
+
+
+def test_an_unknown_source_is_matched_against_every_source(store: Store, tmp_path: Path) -> None:
+    create_project(store, "Study")
+    paths = []
+    for i in range(25):
+        path = tmp_path / f"interview-{i:02d}.txt"
+        path.write_text(f"Interview number {i} about the lunch club.\n")
+        paths.append(path)
+    import_files(store, "Study", paths)
+    with pytest.raises(UnknownName, match=r"did you mean interview-24\.txt"):
+        list_segments(store, "Study", "interview-24.text")

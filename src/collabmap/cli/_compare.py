@@ -200,7 +200,7 @@ def qca_command(
     as_json: JsonOption = False,
 ) -> None:
     """Crisp-set QCA: truth table and minimised solution for an outcome across partnerships."""
-    from collabmap.compare.qca import catalogue, qca_for_partnerships
+    from collabmap.compare.qca import CONDITIONS_LISTED, catalogue, qca_for_partnerships
 
     with store_for(ctx) as store:
         _, profiles, _, left_out = project_profiles(store, project)
@@ -208,7 +208,7 @@ def qca_command(
     known = catalogue()
     for item in (*condition, outcome):
         if item not in known:
-            raise UnknownName("condition", item, sorted(known))
+            raise UnknownName("condition", item, sorted(known), listing=CONDITIONS_LISTED)
     result = qca_for_partnerships(profiles, condition, outcome, consistency_cutoff=cutoff)
     if as_json:
         print_json({**result.to_dict(), "notes": notes})

@@ -56,7 +56,7 @@ def link_answer(
                     select(ProfileAnswer.path).where(ProfileAnswer.partnership_id == case.id)
                 )
             )
-            raise UnknownName("profile answer", path, known[:40])
+            raise UnknownName("profile answer", path, known)
         coding = get_coding(session, project, coding_id)
         exists = session.get(ProfileAnswerCoding, (answer.id, coding.id))
         if exists is None:

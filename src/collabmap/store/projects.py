@@ -96,12 +96,16 @@ def find_partnership(session: Session, project: Project, name: str) -> Partnersh
 
 
 def find_source(session: Session, project: Project, name: str) -> Source:
-    """A source of the project by name; the error suggests the closest ones there are."""
+    """A source of the project by name; the error names close ones, or the ones there are."""
     source = session.scalar(
         select(Source).where(Source.project_id == project.id, Source.name == name)
     )
     if source is None:
-        known = list(session.scalars(select(Source.name).where(Source.project_id == project.id)))
+        known = list(
+            session.scalars(
+                select(Source.name).where(Source.project_id == project.id).order_by(Source.name)
+            )
+        )
         raise UnknownName("source", name, known)
     return source
 

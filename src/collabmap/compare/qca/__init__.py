@@ -30,6 +30,7 @@ from collabmap.framework import Framework, default_framework
 from collabmap.profile import Profile
 
 __all__ = [
+    "CONDITIONS_LISTED",
     "Condition",
     "ExcludedCase",
     "Measure",
@@ -67,11 +68,15 @@ class QCAResult:
         }
 
 
+CONDITIONS_LISTED = "docs/compare-and-report.md (QCA) lists them"
+"""Where people find every condition's name, for a refusal of an unknown one."""
+
+
 def _resolve(item: str | Condition, known: Mapping[str, Condition]) -> Condition:
     if isinstance(item, Condition):
         return item
     if item not in known:
-        raise UnknownName("QCA condition", item, sorted(known))
+        raise UnknownName("QCA condition", item, sorted(known), listing=CONDITIONS_LISTED)
     return known[item]
 
 
