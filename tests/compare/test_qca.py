@@ -510,7 +510,7 @@ def test_an_adapted_framework_gets_conditions_for_its_own_sectors_and_no_stale_a
         framework=fw,
     )
     assert result.memberships["riverside"]["lead_sector_principal_council"] == 1
-    with pytest.raises(UnknownName, match="lead_sector_principal_council"):
+    with pytest.raises(UnknownName, match="unknown QCA condition 'council_led'"):
         qca_for_partnerships(
             {"riverside": profile}, ["council_led"], "co_creation_present", framework=fw
         )
