@@ -440,6 +440,33 @@ def test_refi_qda_files_are_recognised_for_the_caller_to_route(tmp_path: Path) -
             read_file(path)
 
 
+@pytest.mark.parametrize("name", ["notes.txt", "notes.md"])
+def test_a_note_that_mentions_the_refi_qda_namespace_is_a_document(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(
+        'Export check: the root reads <Project xmlns="urn:QDA-XML:project:1.0">, '
+        "and a codebook declares urn:QDA-XML:codebook:1.0.\n"
+    )
+    assert not is_refi(path)
+    assert only(read_file(path)).text.startswith("Export check")
+
+
+def test_a_refi_qda_file_is_recognised_by_its_root_element_whatever_its_name(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "codes.txt"
+    path.write_text(
+        '\ufeff<?xml version="1.0" encoding="utf-8"?>\n<!-- exported by a QDA tool -->\n'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>',
+        encoding="utf-8",
+    )
+    assert is_refi(path)
+    with pytest.raises(ImportRefused, match="REFI-QDA"):
+        read_file(path)
+
+
 def test_supported_lists_the_extensions_read_file_accepts() -> None:
     assert set(SUPPORTED) >= {
         ".txt",

@@ -8,7 +8,9 @@ size, archive members, expansion and text length keep one hostile file from taki
 whole import down with it.
 
 REFI-QDA files (``.qdpx``, ``.qdc``) are whole projects, not documents: callers route them
-with :func:`is_refi` and :func:`read_file` refuses them.
+with :func:`is_refi` and :func:`read_file` refuses them. Both judge a file the same way, by
+name or by content: a zip holding ``project.qde``, or XML whose root element is a QDA-XML
+``<Project>`` or ``<CodeBook>``. A text that merely mentions the namespace is a document.
 """
 
 from __future__ import annotations
@@ -33,10 +35,16 @@ __all__ = ["SUPPORTED", "ImportLimits", "is_refi", "read_file"]
 
 SUPPORTED = (".txt", ".md", ".docx", ".odt", ".pdf", ".vtt", ".srt", ".csv", ".tsv", ".xlsx")
 REFI_EXTENSIONS = (".qdpx", ".qdc")
-_PLAIN_TEXT = frozenset({".txt", ".md", ".csv", ".tsv", ".vtt", ".srt"})
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word/Excel 97–2003, and encrypted docx/xlsx
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_REFI_XML = re.compile(rb"urn:QDA-XML:(?:project|codebook)")
+_REFI_ROOT = re.compile(
+    # before the root may come a BOM, an XML declaration, processing instructions, comments
+    # and a DOCTYPE; the group is atomic so that hostile input cannot make it backtrack
+    rb"(?>(?:\xef\xbb\xbf)?\s*"
+    rb"(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[[^\]]*\])?\s*>)\s*)*)"
+    rb"<(?:[\w.-]+:)?(?:Project|CodeBook)\s[^>]*urn:QDA-XML:(?:project|codebook)",
+    re.DOTALL,
+)
 _REFI = "is a REFI-QDA project or codebook (.qdpx/.qdc); import it as a project, not as a document"
 
 
@@ -56,13 +64,17 @@ def _supported() -> str:
     return ", ".join(SUPPORTED)
 
 
+def _is_refi_xml(head: bytes) -> bool:
+    """Whether the first bytes of a file open a QDA-XML ``<Project>`` or ``<CodeBook>``."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    return _REFI_ROOT.match(head) is not None
+
+
 def is_refi(path: Path) -> bool:
     """Whether ``path`` is a REFI-QDA project or codebook (by extension or by content)."""
-    suffix = path.suffix.lower()
-    if suffix in REFI_EXTENSIONS:
+    if path.suffix.lower() in REFI_EXTENSIONS:
         return True
-    if suffix in _PLAIN_TEXT:  # read_file names REFI-QDA XML found inside one of these
-        return False
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -71,7 +83,7 @@ def is_refi(path: Path) -> bool:
                 return "project.qde" in archive.namelist()
     except Exception:  # unreadable files are reported by read_file, not here
         return False
-    return _REFI_XML.search(head) is not None
+    return _is_refi_xml(head)
 
 
 def _read_bytes(path: Path, source: str, limits: ImportLimits) -> bytes:
@@ -167,7 +179,7 @@ def read_file(
         raise ImportRefused(source, _REFI)
     data = _read_bytes(path, source, limits)
     kind = _sniff_binary(data, suffix, source, limits)
-    if kind == ".qdpx" or (kind is None and _REFI_XML.search(data[:4096])):
+    if kind == ".qdpx" or (kind is None and _is_refi_xml(data[:4096])):
         raise ImportRefused(source, _REFI)
     if kind is not None:
         sources = _read_binary(kind, data, source, path.name, limits, text_column)
