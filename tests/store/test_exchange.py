@@ -151,6 +151,31 @@ def test_a_real_export_from_another_tool_imports(store: Store) -> None:
     assert codings and all(c.coder == "cp" for c in codings)
 
 
+def test_a_bare_project_qde_and_a_codebook_named_xml_import_as_codebooks(
+    store: Store, tmp_path: Path
+) -> None:
+    _build(store, tmp_path)
+    export_project(store, "Study", "qdpx", tmp_path / "study.qdpx")
+    export_project(store, "Study", "qdc", tmp_path / "study.qdc")
+    bare = tmp_path / "project.qde"
+    with zipfile.ZipFile(tmp_path / "study.qdpx") as archive:
+        bare.write_bytes(archive.read("project.qde"))
+    renamed = tmp_path / "codes.xml"
+    renamed.write_bytes((tmp_path / "study.qdc").read_bytes())
+    create_project(store, "Codes")  # with the framework's code tree, as the study has
+    report = import_files(store, "Codes", [bare, renamed])
+    assert report.exit_code == 0, report.refused
+    from_qde, from_xml = report.results
+    assert from_qde.warnings == [
+        "66 codes in the codebook; 0 new, 66 merged",
+        "read only the codebook: sources, codings, cases and notes need the whole .qdpx "
+        "archive, not its project.qde alone",
+    ]
+    assert from_xml.warnings == ["66 codes in the codebook; 0 new, 66 merged"]
+    assert summary(store, "Codes").codes == 66
+    assert summary(store, "Codes").sources == 0
+
+
 def test_importing_the_same_project_twice_is_refused_and_changes_nothing(
     store: Store, tmp_path: Path
 ) -> None:

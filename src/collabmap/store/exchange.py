@@ -377,18 +377,20 @@ def _count_codes(session: Session, project: Project) -> int:
 
 
 def import_refi(store: Store, project_name: str, path: Path, *, limits: ImportLimits) -> FileResult:
-    """Merge a .qdpx project or a .qdc codebook into a project, in one transaction."""
+    """Merge a REFI-QDA project or codebook into a project, in one transaction.
+
+    What the file holds decides, not its name (see :func:`~collabmap.evidence.refi.read_refi`).
+    """
     del limits  # REFI files have their own limits (zip members, XML size)
-    if path.suffix.lower() == ".qdc":
-        codes = refi.read_qdc(path)
+    result = refi.read_refi(path)
+    if result.codebook:
         with store.transaction() as session:
             project = get_project(session, project_name)
             before = _count_codes(session, project)
-            listed = _merge_codes(session, project, codes, None)
+            listed = _merge_codes(session, project, result.project.codes, None)
             added = _count_codes(session, project) - before
         note = f"{len(listed)} codes in the codebook; {added} new, {len(listed) - added} merged"
-        return FileResult(str(path), "imported", [], None, [note])
-    result = refi.read_qdpx(path)
+        return FileResult(str(path), "imported", [], None, [note, *result.warnings])
     with store.transaction() as session:
         project = get_project(session, project_name)
         names = _merge(session, project, result.project, path.name)

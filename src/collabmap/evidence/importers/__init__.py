@@ -7,7 +7,7 @@ naming the file and the problem; no other exception escapes for bad input. Limit
 size, archive members, expansion and text length keep one hostile file from taking the
 whole import down with it.
 
-REFI-QDA files (``.qdpx``, ``.qdc``) are whole projects, not documents: callers route them
+REFI-QDA files (``.qdpx``, ``.qdc``, ``.qde``) are projects, not documents: callers route them
 with :func:`is_refi` and :func:`read_file` refuses them. Both judge a file the same way, by
 name or by content: a zip holding ``project.qde``, or XML whose root element is a QDA-XML
 ``<Project>`` or ``<CodeBook>``. A text that merely mentions the namespace is a document.
@@ -34,7 +34,7 @@ from collabmap.evidence.segment import looks_like_transcript, segment_text
 __all__ = ["SUPPORTED", "ImportLimits", "is_refi", "read_file"]
 
 SUPPORTED = (".txt", ".md", ".docx", ".odt", ".pdf", ".vtt", ".srt", ".csv", ".tsv", ".xlsx")
-REFI_EXTENSIONS = (".qdpx", ".qdc")
+REFI_EXTENSIONS = (".qdpx", ".qdc", ".qde")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word/Excel 97–2003, and encrypted docx/xlsx
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _REFI_ROOT = re.compile(

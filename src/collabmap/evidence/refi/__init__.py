@@ -2,6 +2,7 @@
 QualCoder and qc.
 
 A ``.qdpx`` is a zip of ``project.qde`` (XML) and ``sources/``; a ``.qdc`` is a codebook alone.
+:func:`read_refi` reads either, whatever the file is called.
 The in-memory form is :class:`~collabmap.evidence.model.RefiProject`::
 
     from collabmap.evidence.refi import read_qdpx, write_qdpx
@@ -15,7 +16,7 @@ and valid against ``Project-mrt2019.xsd``.
 """
 
 from collabmap.evidence.refi._files import RefiLimits, line_ending_map
-from collabmap.evidence.refi._read import RefiImport, read_qdc, read_qdpx
+from collabmap.evidence.refi._read import RefiImport, read_qdc, read_qdpx, read_refi
 from collabmap.evidence.refi._write import CODEBOOK_NS, PROJECT_NS, write_qdc, write_qdpx
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "line_ending_map",
     "read_qdc",
     "read_qdpx",
+    "read_refi",
     "write_qdc",
     "write_qdpx",
 ]

@@ -38,7 +38,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, get_args
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
@@ -68,7 +68,7 @@ from collabmap.evidence.refi._files import (
 )
 from collabmap.evidence.refi._write import normalise_color, normalise_guid
 
-__all__ = ["RefiImport", "RefiLimits", "read_qdc", "read_qdpx"]
+__all__ = ["RefiImport", "RefiLimits", "read_qdc", "read_qdpx", "read_refi"]
 
 _VARIABLE_TYPES: tuple[VariableType, ...] = get_args(VariableType)
 _IGNORED = {
@@ -83,10 +83,15 @@ _IGNORED = {
 
 @dataclass(slots=True)
 class RefiImport:
-    """What a ``.qdpx`` gave: the project, and what was skipped or repaired on the way."""
+    """What a ``.qdpx`` gave: the project, and what was skipped or repaired on the way.
+
+    ``codebook`` is true when the file held a codebook only (a ``.qdc``, or a ``project.qde``
+    outside its archive): then the project has codes and nothing else.
+    """
 
     project: RefiProject
     warnings: list[str] = field(default_factory=list)
+    codebook: bool = False
 
 
 def _local(tag: object) -> str:
@@ -456,14 +461,38 @@ def read_qdpx(
 
 def read_qdc(path: str | os.PathLike[str], *, limits: RefiLimits | None = None) -> list[RefiCode]:
     """Read a REFI-QDA codebook (``.qdc``), or the codebook of a bare ``project.qde``."""
+    return _read_codebook(os.fspath(path), limits or RefiLimits()).project.codes
+
+
+def read_refi(path: str | os.PathLike[str], *, limits: RefiLimits | None = None) -> RefiImport:
+    """Read a REFI-QDA file of either kind, judged by its content rather than its name.
+
+    A zip archive is a project (see :func:`read_qdpx`). XML is a codebook: a ``.qdc``, or a
+    ``project.qde`` taken out of its archive, of which only the codebook is read (its sources
+    are files in the archive), with a warning if it lists sources, cases, notes or variables.
+    """
     limits = limits or RefiLimits()
     file = os.fspath(path)
-    data = read_file(path, limits.max_xml_bytes, file)
-    root = parse_xml(data, file, PurePosixPath(file).name)
+    try:
+        with Path(file).open("rb") as handle:
+            zipped = handle.read(2) == b"PK"
+    except OSError:
+        zipped = False  # the XML reader says why the file cannot be read
+    return read_qdpx(file, limits=limits) if zipped else _read_codebook(file, limits)
+
+
+def _read_codebook(file: str, limits: RefiLimits) -> RefiImport:
+    root = parse_xml(read_file(file, limits.max_xml_bytes, file), file, PurePosixPath(file).name)
     reader = _Reader(file, None, "", limits)
     if _local(root.tag) == "Project":
+        if any(len(e) for e in root if _local(e.tag) in ("Sources", "Cases", "Notes", "Variables")):
+            reader.warn(
+                "read only the codebook: sources, codings, cases and notes need the whole .qdpx "
+                "archive, not its project.qde alone"
+            )
         codebook = _child(root, "CodeBook")
         root = Element("CodeBook") if codebook is None else codebook
     if _local(root.tag) != "CodeBook":
         raise ImportRefused(file, f"is not a REFI-QDA codebook (its root is <{_local(root.tag)}>)")
-    return reader.codes(root)
+    codes = reader.codes(root)
+    return RefiImport(RefiProject(name="", codes=codes), reader.warnings, codebook=True)
