@@ -375,15 +375,16 @@ def _import_all(
 ) -> ImportReport:
     from collabmap.store.exchange import import_refi  # exchange builds on this module
 
-    all_paths = [Path(p) for p in paths]
-    documents = [p for p in all_paths if not is_refi(p)]
+    routed = [(path, is_refi(path)) for path in map(Path, paths)]  # one look at each file
+    documents = [path for path, refi in routed if not refi]
     parsed = read_files(documents, limits=limits, text_column=text_column, segment=False)
     known = _Known.load(connection, project_id)
     results: list[FileResult] = []
-    for done, path in enumerate(all_paths, start=1):
+    for done, (path, refi) in enumerate(routed, start=1):
         try:
-            if is_refi(path):
+            if refi:
                 results.append(import_refi(store, project_name, path, limits=limits))
+                known.refresh(connection, project_id)
             else:
                 parsed_path, outcome = next(parsed)
                 assert parsed_path == path
@@ -400,13 +401,10 @@ def _import_all(
                         known=known,
                     )
                 )
-            if is_refi(path):
-                known.refresh(connection, project_id)
-        except InvalidInput as exc:
-            message = str(exc).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
-            results.append(FileResult(str(path), "refused", [], message))
-        except CollabmapError as exc:  # the store failed: report, go on with the next file
+        except ImportRefused as exc:
+            results.append(FileResult(str(path), "refused", [], exc.problem))
+        except CollabmapError as exc:  # a clash, or the store failed: go on with the next file
             results.append(FileResult(str(path), "refused", [], str(exc)))
         if progress is not None:
-            progress(done, len(all_paths), path.name)
+            progress(done, len(routed), path.name)
     return ImportReport(results)
