@@ -6,6 +6,7 @@ escaped the archive (``../evil``, absolute names): reading never extracts anythi
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +85,15 @@ def test_an_archive_that_unpacks_beyond_the_total_limit_is_refused(tmp_path: Pat
         refused(require(QC_DEMO), limits)
         == "unpacks to more than 100000 bytes; this looks like a zip bomb"
     )
+
+
+def test_sizes_in_refusals_are_decimal_megabytes_as_the_limits_count_them(
+    tmp_path: Path,
+) -> None:
+    text = random.Random(0).randbytes(2_000_000).hex()[:2_000_000]  # does not compress away
+    path = make_qdpx(tmp_path / "big.qdpx", {"project.qde": GOOD_QDE, "sources/a.txt": text})
+    limits = RefiLimits(max_uncompressed_bytes=1_500_000)
+    assert refused(path, limits) == "unpacks to more than 1.5 MB; this looks like a zip bomb"
 
 
 def test_an_archive_with_too_many_members_is_refused(tmp_path: Path) -> None:

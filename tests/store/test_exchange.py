@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from collabmap.evidence.importers import ImportLimits
 from collabmap.store import Store
 from collabmap.store.coding import CodingInfo, apply_code, list_codings, write_memo
 from collabmap.store.exchange import export_project
@@ -174,6 +175,22 @@ def test_a_bare_project_qde_and_a_codebook_named_xml_import_as_codebooks(
     assert from_xml.warnings == ["66 codes in the codebook; 0 new, 66 merged"]
     assert summary(store, "Codes").codes == 66
     assert summary(store, "Codes").sources == 0
+
+
+def test_the_import_limits_govern_refi_qda_files_too(store: Store, tmp_path: Path) -> None:
+    _build(store, tmp_path)
+    qdpx, qdc = tmp_path / "study.qdpx", tmp_path / "study.qdc"
+    export_project(store, "Study", "qdpx", qdpx)
+    export_project(store, "Study", "qdc", qdc)
+    create_project(store, "Copy")
+    small = import_files(store, "Copy", [qdpx, qdc], limits=ImportLimits(max_file_bytes=1_000))
+    assert [r.message for r in small.results] == [
+        "is larger than 1000 bytes, the limit for one file"
+    ] * 2
+    members = len(zipfile.ZipFile(qdpx).namelist())
+    few = import_files(store, "Copy", [qdpx], limits=ImportLimits(max_zip_members=members - 1))
+    assert few.results[0].message == f"has {members} members; at most {members - 1} are accepted"
+    assert summary(store, "Copy").sources == 0
 
 
 def test_importing_the_same_project_twice_is_refused_and_changes_nothing(

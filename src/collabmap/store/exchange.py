@@ -381,8 +381,7 @@ def import_refi(store: Store, project_name: str, path: Path, *, limits: ImportLi
 
     What the file holds decides, not its name (see :func:`~collabmap.evidence.refi.read_refi`).
     """
-    del limits  # REFI files have their own limits (zip members, XML size)
-    result = refi.read_refi(path)
+    result = refi.read_refi(path, limits=refi.RefiLimits.of(limits))
     if result.codebook:
         with store.transaction() as session:
             project = get_project(session, project_name)

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from collabmap.errors import ImportRefused
-from collabmap.evidence.importers._zip import SafeZip, mb
+from collabmap.evidence._limits import ImportLimits, mb
+from collabmap.evidence.importers._zip import SafeZip
 from collabmap.evidence.importers.docx import read_docx
 from collabmap.evidence.importers.odt import ODT_MIMETYPES, read_odt
 from collabmap.evidence.importers.pdf import read_pdf
@@ -45,19 +45,8 @@ _REFI_ROOT = re.compile(
     rb"<(?:[\w.-]+:)?(?:Project|CodeBook)\s[^>]*urn:QDA-XML:(?:project|codebook)",
     re.DOTALL,
 )
+_DEFAULT_LIMITS = ImportLimits()
 _REFI = "is a REFI-QDA project or codebook (.qdpx/.qdc); import it as a project, not as a document"
-
-
-@dataclass(frozen=True, slots=True)
-class ImportLimits:
-    """Ceilings that protect the importer (and the store) from hostile or absurd files."""
-
-    max_file_bytes: int = 50_000_000
-    max_zip_members: int = 10_000
-    max_uncompressed_bytes: int = 500_000_000
-    max_compression_ratio: int = 200
-    max_text_chars: int = 20_000_000
-    max_pdf_pages: int = 2_000
 
 
 def _supported() -> str:
@@ -161,7 +150,7 @@ def _unsupported(source: str, suffix: str) -> ImportRefused:
 def read_file(
     path: Path,
     *,
-    limits: ImportLimits = ImportLimits(),
+    limits: ImportLimits = _DEFAULT_LIMITS,
     text_column: str | None = None,
     segment: bool = True,
 ) -> list[ImportedSource]:

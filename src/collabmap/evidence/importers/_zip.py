@@ -16,24 +16,18 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from collabmap.errors import ImportRefused
+from collabmap.evidence._limits import mb
 from collabmap.evidence._xml import OFFICE, check_prolog
 
 if TYPE_CHECKING:
     from collabmap.evidence.importers import ImportLimits
 
-__all__ = ["SafeZip", "mb"]
+__all__ = ["SafeZip"]
 
 _CHUNK = 64 * 1024
 _RATIO_FLOOR = 1024 * 1024  # small members may compress very well without harm
 # ".." as a path part, an absolute path, a backslash, a drive letter or a NUL
 _UNSAFE_NAME = re.compile(r"(?:^|/)\.\.(?:/|$)|^/|\\|^[A-Za-z]:|\x00")
-
-
-def mb(size: int) -> str:
-    """A byte count as people read it in a message."""
-    if size < 1_000_000:
-        return f"{size:,} bytes"
-    return f"{size / 1_000_000:,.1f} MB"
 
 
 class SafeZip:

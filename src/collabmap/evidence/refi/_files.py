@@ -21,25 +21,40 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 from collabmap.errors import ImportRefused
+from collabmap.evidence._limits import ImportLimits
+from collabmap.evidence._limits import mb as size
 
 MiB = 1024 * 1024
 _RATIO_FLOOR = MiB  # a smaller member cannot be a bomb that the total cap would not catch
 
 
+_DOCUMENT = ImportLimits()
+
+
 @dataclass(frozen=True, slots=True)
 class RefiLimits:
-    """How much an import may unpack; beyond any limit the file is refused, not truncated."""
+    """How much an import may unpack; beyond any limit the file is refused, not truncated.
 
-    max_members: int = 10_000
-    max_uncompressed_bytes: int = 500 * MiB
-    max_ratio: float = 200.0
-    max_xml_bytes: int = 200 * MiB
+    Those that a document import has too default to its values; :meth:`of` takes them from
+    the limits an import was given, so that one set governs every file.
+    """
+
+    max_members: int = _DOCUMENT.max_zip_members
+    max_uncompressed_bytes: int = _DOCUMENT.max_uncompressed_bytes
+    max_ratio: float = _DOCUMENT.max_compression_ratio
+    max_xml_bytes: int = 200_000_000
     max_code_depth: int = 100
+    max_file_bytes: int = _DOCUMENT.max_file_bytes
 
-
-def size(n: int) -> str:
-    """A byte count as people read it in a refusal."""
-    return f"{n / MiB:.0f} MB" if n >= MiB else f"{n} bytes"
+    @classmethod
+    def of(cls, limits: ImportLimits) -> RefiLimits:
+        """The limits of a document import, applied to a REFI-QDA file."""
+        return cls(
+            max_members=limits.max_zip_members,
+            max_uncompressed_bytes=limits.max_uncompressed_bytes,
+            max_ratio=limits.max_compression_ratio,
+            max_file_bytes=limits.max_file_bytes,
+        )
 
 
 def line_ending_map(stored: str) -> tuple[str, Callable[[int], int]]:

@@ -45,6 +45,7 @@ from xml.etree.ElementTree import Element
 
 from collabmap.errors import ImportRefused
 from collabmap.evidence._decode import decode_bytes
+from collabmap.evidence._limits import mb
 from collabmap.evidence._xml import parse_xml
 from collabmap.evidence.model import (
     RefiCase,
@@ -450,6 +451,7 @@ def read_qdpx(
     limits = limits or RefiLimits()
     file = name or (os.fspath(source) if isinstance(source, str | os.PathLike) else "")
     file = file or str(getattr(source, "name", "") or "<qdpx>")
+    _check_size(source, file, limits)
     with open_zip(source, file) as archive_zip:
         archive = Archive(file, archive_zip, limits)
         qde = archive.project_member()
@@ -481,7 +483,24 @@ def read_refi(path: str | os.PathLike[str], *, limits: RefiLimits | None = None)
     return read_qdpx(file, limits=limits) if zipped else _read_codebook(file, limits)
 
 
+def _check_size(source: str | os.PathLike[str] | BinaryIO, file: str, limits: RefiLimits) -> None:
+    """Refuse a file larger than the limit for one file, before reading any of it."""
+    try:
+        if isinstance(source, str | os.PathLike):
+            length = Path(source).stat().st_size
+        else:
+            position = source.tell()
+            length = source.seek(0, os.SEEK_END)
+            source.seek(position)
+    except (OSError, ValueError):
+        return  # not there, or not seekable: the reader says what is wrong with it
+    if length > limits.max_file_bytes:
+        problem = f"is larger than {mb(limits.max_file_bytes)}, the limit for one file"
+        raise ImportRefused(file, problem)
+
+
 def _read_codebook(file: str, limits: RefiLimits) -> RefiImport:
+    _check_size(file, file, limits)
     root = parse_xml(read_file(file, limits.max_xml_bytes, file), file, PurePosixPath(file).name)
     reader = _Reader(file, None, "", limits)
     if _local(root.tag) == "Project":
