@@ -7,6 +7,7 @@ parsed or read past the limits before the refusal.
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from collabmap.errors import ImportRefused
-from collabmap.evidence.importers import ImportLimits, read_file
+from collabmap.evidence.importers import ImportLimits, _pool, read_file
+from collabmap.evidence.importers._pool import read_files
 from collabmap.evidence.importers._zip import SafeZip
+from tests.evidence.reader_support import misbehave
 from tests.evidence.test_importers import encrypt_pdf, make_docx, make_odt, make_pdf, make_xlsx
 
 BILLION_LAUGHS = (
@@ -426,3 +429,32 @@ def test_office_files_with_corrupted_xml_are_imported_or_refused_never_crash(
         read_file(path)
     except ImportRefused as exc:
         assert exc.source == str(path)
+
+
+# --- files that hang or crash the reader -------------------------------------------------------
+
+
+def test_a_lone_file_that_hangs_the_reader_is_refused_after_the_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_docx(tmp_path / "hangs.docx", ["A paragraph."])
+    misbehave(monkeypatch, sleep={"hangs.docx": 5.0})
+    [(_, outcome)] = read_files([path], limits=ImportLimits(), timeout=0.5)
+    assert isinstance(outcome, ImportRefused)
+    assert outcome.problem == "took longer than 0.5 s to read; it may be malformed"
+
+
+def test_a_crash_while_the_caller_is_busy_is_a_refusal_not_an_exception(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_pool, "_workers", lambda: 1)  # a window of 8: more files wait behind
+    paths = [make_docx(tmp_path / f"file-{n:02}.docx", [f"File {n}."]) for n in range(12)]
+    misbehave(monkeypatch, crash={"file-05.docx"})
+    outcomes = []
+    for path, outcome in read_files(paths, limits=ImportLimits()):
+        outcomes.append((path.name, getattr(outcome, "problem", "read")))
+        time.sleep(0.5 if path.name == "file-00.docx" else 0)  # storing, while file-05 crashes
+    assert outcomes == [
+        (path.name, "the reader crashed on this file" if path.name == "file-05.docx" else "read")
+        for path in paths
+    ]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from collabmap.errors import InvalidInput, UnknownName
+from collabmap.evidence.importers import _pool
 from collabmap.store import Store
 from collabmap.store.coding import (
     apply_code,
@@ -20,6 +21,8 @@ from collabmap.store.models import Coding, Memo, Segment, Source, SourcePartners
 from collabmap.store.projects import create_project
 from collabmap.store.segments import list_segments
 from collabmap.store.sources import import_files
+from tests.evidence.reader_support import misbehave
+from tests.evidence.test_importers import make_docx
 
 TRANSCRIPT = """Interviewer: How did the lunch club start?
 R1: The council asked us to run it. We designed it with the community team.
@@ -79,6 +82,22 @@ def test_a_refused_file_is_reported_and_the_others_imported(
     assert refused.message is not None and "UTF-8" in refused.message
     with store.reading() as session:
         assert session.scalar(select(func.count()).select_from(Source)) == 1
+
+
+def test_a_file_that_crashes_the_reader_is_refused_alone_and_the_others_imported(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two workers: the crash comes while another file is still being read beside it
+    monkeypatch.setattr(_pool, "_workers", lambda: 2)
+    names = ["slow.docx", "crash.docx", *(f"report-{n}.docx" for n in range(6))]
+    paths = [make_docx(tmp_path / name, [f"The text of {name}."]) for name in names]
+    misbehave(monkeypatch, crash={"crash.docx"}, sleep={"slow.docx": 1.0})
+    create_project(store, "Study")
+    report = import_files(store, "Study", paths)
+    assert [(Path(r.path).name, r.message) for r in report.refused] == [
+        ("crash.docx", "the reader crashed on this file")
+    ]
+    assert len(report.results) == 8
 
 
 def test_every_file_refused_is_exit_code_2(store: Store, files: dict[str, Path]) -> None:
