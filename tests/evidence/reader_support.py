@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 import pytest
 
 import collabmap.evidence.importers as importers
+from collabmap.evidence.importers._zip import SafeZip
 from collabmap.evidence.importers.docx import read_docx as real_read_docx
 from collabmap.evidence.model import ImportedSource
 
@@ -29,14 +30,12 @@ def misbehave(
     test_process = os.getpid()
     delays = dict(sleep or {})
 
-    def read_docx(
-        data: bytes, source: str, name: str, limits: importers.ImportLimits
-    ) -> list[ImportedSource]:
+    def read_docx(archive: SafeZip, data: bytes, name: str) -> list[ImportedSource]:
         if name in crash:
             if os.getpid() == test_process:
                 raise AssertionError(f"{name} was read in the test process, not in a worker")
             os._exit(70)
         time.sleep(delays.get(name, 0.0))
-        return real_read_docx(data, source, name, limits)
+        return real_read_docx(archive, data, name)
 
     monkeypatch.setattr(importers, "read_docx", read_docx)

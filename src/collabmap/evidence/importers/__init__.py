@@ -35,6 +35,7 @@ __all__ = ["SUPPORTED", "ImportLimits", "is_refi", "read_file"]
 
 SUPPORTED = (".txt", ".md", ".docx", ".odt", ".pdf", ".vtt", ".srt", ".csv", ".tsv", ".xlsx")
 REFI_EXTENSIONS = (".qdpx", ".qdc", ".qde")
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word/Excel 97–2003, and encrypted docx/xlsx
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _REFI_ROOT = re.compile(
@@ -92,9 +93,9 @@ def _read_bytes(path: Path, source: str, limits: ImportLimits) -> bytes:
     return data
 
 
-def _zip_kind(data: bytes, source: str, limits: ImportLimits) -> str:
+def _zip_kind(archive: SafeZip) -> str:
     """Which office format a zip archive holds, judged by its members."""
-    archive = SafeZip(data, source, limits)
+    source = archive.source
     if archive.has("word/document.xml"):
         return ".docx"
     if archive.has("xl/workbook.xml"):
@@ -117,10 +118,8 @@ def _zip_kind(data: bytes, source: str, limits: ImportLimits) -> str:
     )
 
 
-def _sniff_binary(data: bytes, suffix: str, source: str, limits: ImportLimits) -> str | None:
-    """The binary format of ``data`` as an extension, or None for text; refuses the rest."""
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _zip_kind(data, source, limits)
+def _sniff_binary(data: bytes, suffix: str, source: str) -> str | None:
+    """The format of ``data`` (not a zip) as an extension, or None for text; refuses the rest."""
     if data.startswith(b"%PDF-") or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
         return ".pdf"  # readers accept up to 1 KB of junk first; only trust that in a .pdf
     if data.startswith(_OLE):
@@ -167,11 +166,12 @@ def read_file(
     if suffix in REFI_EXTENSIONS:
         raise ImportRefused(source, _REFI)
     data = _read_bytes(path, source, limits)
-    kind = _sniff_binary(data, suffix, source, limits)
+    archive = SafeZip(data, source, limits) if data.startswith(_ZIP) else None
+    kind = _zip_kind(archive) if archive else _sniff_binary(data, suffix, source)
     if kind == ".qdpx" or (kind is None and _is_refi_xml(data[:4096])):
         raise ImportRefused(source, _REFI)
     if kind is not None:
-        sources = _read_binary(kind, data, source, path.name, limits, text_column)
+        sources = _read_binary(kind, archive, data, source, path.name, limits, text_column)
     else:
         try:
             text, notes = decode_text(data, source)
@@ -198,15 +198,22 @@ def read_file(
 
 
 def _read_binary(
-    kind: str, data: bytes, source: str, name: str, limits: ImportLimits, text_column: str | None
+    kind: str,
+    archive: SafeZip | None,
+    data: bytes,
+    source: str,
+    name: str,
+    limits: ImportLimits,
+    text_column: str | None,
 ) -> list[ImportedSource]:
+    if kind == ".pdf":
+        return read_pdf(data, source, name, limits)
+    assert archive is not None  # the other binary formats are zip archives
     if kind == ".docx":
-        return read_docx(data, source, name, limits)
+        return read_docx(archive, data, name)
     if kind == ".odt":
-        return read_odt(data, source, name, limits)
-    if kind == ".xlsx":
-        return read_xlsx(data, source, name, limits, text_column)
-    return read_pdf(data, source, name, limits)
+        return read_odt(archive, name)
+    return read_xlsx(data, source, name, limits, text_column)
 
 
 def _read_text(

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from docx.blkcntnr import BlockItemContainer
     from docx.document import Document
 
-    from collabmap.evidence.importers import ImportLimits
-
 __all__ = ["MEDIA_TYPE", "read_docx"]
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -54,9 +52,10 @@ def _blocks(container: Document | BlockItemContainer) -> Iterator[str]:
                     yield from _blocks(cell)
 
 
-def read_docx(data: bytes, source: str, name: str, limits: ImportLimits) -> list[ImportedSource]:
-    """One source from a Word file; segments are added by the caller."""
-    archive = SafeZip(data, source, limits)
+def read_docx(archive: SafeZip, data: bytes, name: str) -> list[ImportedSource]:
+    """One source from a Word file, ``data`` as vetted in ``archive``; segments are added by
+    the caller."""
+    source, limits = archive.source, archive.limits
     if not archive.has("word/document.xml"):
         raise ImportRefused(source, "is not a Word document (it has no word/document.xml)")
     archive.check_all_xml()

@@ -10,7 +10,6 @@ the running text, and deleted text would be evidence of something nobody wrote.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 from collabmap.errors import ImportRefused
@@ -19,9 +18,6 @@ from collabmap.evidence.importers._zip import SafeZip
 from collabmap.evidence.importers.text import check_length
 from collabmap.evidence.model import ImportedSource
 from collabmap.evidence.segment import normalise
-
-if TYPE_CHECKING:
-    from collabmap.evidence.importers import ImportLimits
 
 __all__ = ["MEDIA_TYPE", "ODT_MIMETYPES", "read_odt"]
 
@@ -82,12 +78,10 @@ def _walk(element: Element, out: list[str]) -> None:
             _walk(child, out)
 
 
-def read_odt(data: bytes, source: str, name: str, limits: ImportLimits) -> list[ImportedSource]:
-    """One source from an OpenDocument text file; segments are added by the caller."""
-    archive = SafeZip(data, source, limits)
-    mimetype = archive.read("mimetype", cap=256).decode("ascii", "replace").strip()
-    if mimetype not in ODT_MIMETYPES:
-        raise ImportRefused(source, f"is an OpenDocument file but not a text document ({mimetype})")
+def read_odt(archive: SafeZip, name: str) -> list[ImportedSource]:
+    """One source from an OpenDocument file whose mimetype the caller found in
+    :data:`ODT_MIMETYPES`; segments are added by the caller."""
+    source, limits = archive.source, archive.limits
     root = parse_xml(archive.read("content.xml"), source, "content.xml", OFFICE)
     body = root.find(f"{_OFFICE}body/{_OFFICE}text")
     if body is None:
