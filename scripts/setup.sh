@@ -19,6 +19,8 @@ if [ "${1:-}" = "test" ]; then
     extras="[test]"
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+# The web application's styles and scripts, from the npm registry (package-lock.json).
+bash scripts/build-assets.sh
 # Train the text models once now (a few seconds each) so the first `collabmap analyse` starts
 # at full speed; they are kept in the user's cache folder (see docs/analysis.md).
 .venv/bin/python -c "from collabmap.analyse import TASKS, classifier; [classifier(t) for t in TASKS]" \

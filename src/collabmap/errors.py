@@ -13,6 +13,8 @@ errors into one clear line and an exit code or status. Every error says which in
      │   ├─ ImportRefused          one file that cannot be imported (named, with the reason)
      │   ├─ UnknownName            a name (example, project, code …) that does not exist
      │   └─ AlreadyExists          a name that is already taken
+     ├─ AccessDenied               the user may not do this (web: 403)
+     │   └─ SignInRefused          wrong name or password, or too many tries (web: 401 / 429)
      └─ StoreError                 the database failed (unreachable, full, locked, corrupt)
 """
 
@@ -22,6 +24,7 @@ import difflib
 from dataclasses import dataclass
 
 __all__ = [
+    "AccessDenied",
     "AlreadyExists",
     "CollabmapError",
     "ImportRefused",
@@ -30,6 +33,7 @@ __all__ = [
     "InvalidInput",
     "InvalidProfile",
     "Issue",
+    "SignInRefused",
     "StoreError",
     "UnknownName",
 ]
@@ -142,6 +146,19 @@ class ImportRefused(InvalidInput):
         self.source = source
         self.problem = problem
         super().__init__(f"{source}: {problem}")
+
+
+class AccessDenied(CollabmapError):
+    """The signed-in user (or nobody) may not do this. The message says what was refused,
+    never what exists beyond the user's reach."""
+
+
+class SignInRefused(AccessDenied):
+    """A sign-in that did not succeed; ``throttled`` when refused for too many failures."""
+
+    def __init__(self, message: str, *, throttled: bool = False) -> None:
+        self.throttled = throttled
+        super().__init__(message)
 
 
 class StoreError(CollabmapError):

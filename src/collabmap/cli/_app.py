@@ -12,7 +12,7 @@ import typer
 from collabmap import __version__
 from collabmap.classify import classify
 from collabmap.classify.activity import coverage_gaps
-from collabmap.cli import _compare, _evidence, _projects
+from collabmap.cli import _compare, _evidence, _projects, _web
 from collabmap.cli._analyse import register as register_analyse
 from collabmap.cli._common import console_out, json_text
 from collabmap.cli._render import print_classification, print_examples_table, print_framework
@@ -244,6 +244,6 @@ def classify_command(
         print_classification(console_out(), result, fw, loaded.place)
 
 
-for _module in (_projects, _evidence, _compare):
+for _module in (_projects, _evidence, _compare, _web):
     _module.register(app)
 register_analyse(app)

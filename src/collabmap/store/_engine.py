@@ -29,7 +29,7 @@ ENV_DB = "COLLABMAP_DB"
 DEFAULT_DB = "collabmap.db"
 """The default store: a SQLite file of this name in the working directory."""
 
-_MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS_FOLDER = Path(__file__).parent / "migrations"
 
 
 def resolve_url(db: str | None) -> str:
@@ -164,7 +164,7 @@ def open_store(db: str | None = None, *, migrate: bool = True, create: bool = Tr
 def upgrade(store: Store, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default), in one transaction."""
     config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("script_location", str(MIGRATIONS_FOLDER))
     with store.engine.begin() as connection:
         if store.dialect == "postgresql":
             # one migrator at a time when several processes open a new store together

@@ -23,18 +23,23 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "ROLES",
     "SEGMENTS",
     "SOURCES",
+    "Assessment",
+    "AuditEvent",
     "Base",
     "Code",
     "Coder",
     "Coding",
     "MatrixCell",
     "MatrixCellCoding",
+    "Member",
     "Memo",
     "Partnership",
     "PartnershipValue",
@@ -42,10 +47,13 @@ __all__ = [
     "ProfileAnswerCoding",
     "Project",
     "Segment",
+    "SignInAttempt",
     "Source",
     "SourcePartnership",
     "SourceValue",
+    "User",
     "Variable",
+    "WebSession",
     "utcnow",
 ]
 
@@ -100,6 +108,8 @@ class Partnership(Base):
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Goes up by one whenever the profile changes, so derived results can be cached by it."""
     __table_args__ = (
         UniqueConstraint("project_id", "name", name="uq_partnerships_project_name"),
         UniqueConstraint("project_id", "guid", name="uq_partnerships_project_guid"),
@@ -323,6 +333,96 @@ class ProfileAnswerCoding(Base):
     coding_id: Mapped[int] = mapped_column(
         ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+ROLES = ("owner", "analyst", "respondent", "viewer")
+"""Project roles, most to least powerful; what each may do is in :mod:`collabmap.store.access`."""
+
+
+class User(Base):
+    """A local account for the web application. Passwords are kept only as argon2 hashes."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Member(Base):
+    """A user's role in one project: owner, analyst, respondent or viewer."""
+
+    __tablename__ = "members"
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (
+        CheckConstraint("role in ('owner', 'analyst', 'respondent', 'viewer')", name="role"),
+    )
+
+
+class WebSession(Base):
+    """A signed-in browser. Only a hash of the cookie's token is kept, so a copy of the
+    database cannot be used to sign in."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class SignInAttempt(Base):
+    """A failed sign-in, kept for a while so repeated guessing can be slowed down."""
+
+    __tablename__ = "sign_in_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AuditEvent(Base):
+    """One change: who made it, what it was, when. Kept when its project is deleted (the
+    project's name stays in ``project_name``), so deletions are audited too."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
+    project_name: Mapped[str | None] = mapped_column(String(200))
+    target: Mapped[str | None] = mapped_column(String(500))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Assessment(Base):
+    """A guided assessment in progress or finished: the answers so far, as a draft profile.
+
+    It belongs to the user answering it; once saved it becomes (or updates) a partnership.
+    """
+
+    __tablename__ = "assessments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    partnership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="SET NULL")
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (Index("ix_assessments_project_user", "project_id", "user_id"),)
 
 
 SOURCES: Table = Source.__table__  # type: ignore[assignment]

@@ -17,21 +17,25 @@ from collabmap.examples import example_names, load_example
 from collabmap.framework import Framework, default_framework
 from collabmap.profile import Profile, parse_profile
 from collabmap.store._engine import Store
+from collabmap.store.audit import record
 from collabmap.store.models import (
     Code,
     Coder,
     Coding,
+    Member,
     Partnership,
     ProfileAnswer,
     Project,
     Source,
     SourcePartnership,
+    User,
 )
 
 __all__ = [
     "ProjectSummary",
     "add_partnership",
     "add_profiles",
+    "answer_rows",
     "attach_sources",
     "create_project",
     "delete_project",
@@ -241,13 +245,19 @@ def add_partnership(session: Session, project: Project, profile: Profile) -> Par
     )
     session.add(partnership)
     session.flush()
-    answers: dict[str, Any] = {}
-    _flatten({k: v for k, v in data.items() if k not in {"sources", "basis"}}, "", answers)
     session.add_all(
         ProfileAnswer(partnership_id=partnership.id, path=path, value=value)
-        for path, value in answers.items()
+        for path, value in answer_rows(data).items()
     )
     return partnership
+
+
+def answer_rows(data: dict[str, Any]) -> dict[str, Any]:
+    """A profile's answers by path (``activities[0].phases.design.citizens``), one row each
+    to link evidence to; its sources and their bases are not answers."""
+    answers: dict[str, Any] = {}
+    _flatten({k: v for k, v in data.items() if k not in {"sources", "basis"}}, "", answers)
+    return answers
 
 
 def create_project(
@@ -257,8 +267,14 @@ def create_project(
     with_examples: bool = False,
     framework: Framework | None = None,
     description: str | None = None,
+    owner: str | None = None,
+    actor: str | None = None,
 ) -> ProjectSummary:
-    """Create a project with the framework's code tree (and the reference cases if asked)."""
+    """Create a project with the framework's code tree (and the reference cases if asked).
+
+    ``owner`` names a user account that becomes the project's owner; ``actor`` (who asked)
+    is written to the audit log.
+    """
     name = name.strip()
     if not name or len(name) > 200:
         raise InvalidInput("a project name must have 1 to 200 characters")
@@ -279,6 +295,13 @@ def create_project(
         if with_examples:
             for example in example_names():
                 add_partnership(session, project, load_example(example, framework=fw))
+        if owner is not None:
+            user = session.scalar(select(User).where(User.name == owner.strip().lower()))
+            if user is None:
+                raise UnknownName("user", owner, None)
+            session.add(Member(project_id=project.id, user_id=user.id, role="owner"))
+        if actor is not None:
+            record(session, actor, "project.create", project=project, target=name)
     return summary(store, name)
 
 

@@ -1,0 +1,205 @@
+"""Commands for the web application: serve, demo, user accounts and project members."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from collabmap.cli._common import db_option, store_for
+from collabmap.errors import InvalidInput
+from collabmap.store import open_store
+
+user_app = typer.Typer(help="Local accounts for the web application.", no_args_is_help=True)
+member_app = typer.Typer(help="Who belongs to a project, with which role.", no_args_is_help=True)
+
+DEMO_PROJECT = "Reference cases"
+DEMO_USER = "demo"
+
+_ROLES_HELP = "owner, analyst, respondent or viewer"
+
+
+def _cli_actor() -> str:
+    """Who the audit log names for a change made at the command line."""
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):  # no name for this uid (a container, say)
+        return "command line"
+
+
+def _assets_ready() -> None:
+    from collabmap.web._settings import STATIC
+
+    if not (STATIC / "vendor" / "app.css").is_file():
+        raise InvalidInput(
+            "the web assets are not built; run scripts/setup.sh (or scripts/build-assets.sh)"
+        )
+
+
+def _run(app: object, host: str, port: int, *, certfile: Path | None, keyfile: Path | None) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        app,  # type: ignore[arg-type]
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        ssl_certfile=str(certfile) if certfile else None,
+        ssl_keyfile=str(keyfile) if keyfile else None,
+    )
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    certfile: Annotated[
+        Path | None, typer.Option(help="TLS certificate (PEM); serves HTTPS with secure cookies.")
+    ] = None,
+    keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM).")] = None,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(help="Mark cookies Secure (behind an HTTPS proxy). On with --certfile."),
+    ] = False,
+) -> None:
+    """Serve the web application over the store (sign in with an account from `user create`)."""
+    from collabmap.web import WebSettings, create_app
+
+    _assets_ready()
+    if (certfile is None) != (keyfile is None):
+        raise InvalidInput("give both --certfile and --keyfile, or neither")
+    store = open_store(db_option(ctx), create=True)
+    settings = WebSettings(secure_cookies=secure_cookies or certfile is not None)
+    scheme = "https" if certfile else "http"
+    typer.echo(f"collabmap is serving {store.url.split('://')[0]} at {scheme}://{host}:{port}/")
+    typer.echo("Press Ctrl+C to stop.")
+    try:
+        _run(create_app(store, settings), host, port, certfile=certfile, keyfile=keyfile)
+    finally:
+        store.close()
+
+
+def demo(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the reference cases in a new local SQLite project, on this computer only.
+
+    No sign-in: every visit from this computer is signed in as the demo user. The project is
+    made afresh in a temporary folder and deleted when the demo stops.
+    """
+    import secrets
+
+    from collabmap.store.accounts import create_user
+    from collabmap.store.projects import create_project
+    from collabmap.web import WebSettings, create_app
+
+    _assets_ready()
+    with tempfile.TemporaryDirectory(prefix="collabmap-demo-") as folder:
+        store = open_store(f"sqlite:///{Path(folder) / 'demo.db'}", create=True)
+        try:
+            create_user(
+                store,
+                DEMO_USER,
+                secrets.token_urlsafe(24),
+                display_name="Demo officer",
+                actor="collabmap demo",
+            )
+            create_project(
+                store,
+                DEMO_PROJECT,
+                with_examples=True,
+                description="The five cases of FitzGerald et al. (2021), from public sources.",
+                owner=DEMO_USER,
+                actor="collabmap demo",
+            )
+            settings = WebSettings(demo_user=DEMO_USER)
+            typer.echo(f"collabmap demo: open http://127.0.0.1:{port}/projects/Reference%20cases")
+            typer.echo("Press Ctrl+C to stop (the demo project is then deleted).")
+            _run(create_app(store, settings), "127.0.0.1", port, certfile=None, keyfile=None)
+        finally:
+            store.close()
+
+
+@user_app.command("create")
+def user_create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="User name: lower-case letters, digits, . _ @ -")],
+    display_name: Annotated[
+        str | None, typer.Option(help="The name shown on pages (the user name by default).")
+    ] = None,
+    owner_of: Annotated[
+        list[str] | None,
+        typer.Option("--owner-of", help="Make the user owner of this project (repeatable)."),
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a local account (asks for the password twice unless --password-stdin)."""
+    from collabmap.store.accounts import add_member, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    actor = _cli_actor()
+    with store_for(ctx, create=True) as store:
+        account = create_user(store, name, password, display_name=display_name, actor=actor)
+        for project in owner_of or []:
+            add_member(store, project, account.name, "owner", actor=actor)
+    owner = f", owner of {', '.join(owner_of)}" if owner_of else ""
+    typer.echo(f"Created user {account.name!r}{owner}.")
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """List the local accounts."""
+    from collabmap.store.accounts import list_users
+
+    with store_for(ctx) as store:
+        accounts = list_users(store)
+    if not accounts:
+        typer.echo("No users yet. Create one with: collabmap user create NAME")
+    for account in accounts:
+        typer.echo(f"{account.name}\t{account.display_name}")
+
+
+@member_app.command("add")
+def member_add(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="The project.")],
+    user: Annotated[str, typer.Argument(help="The user name.")],
+    role: Annotated[str, typer.Argument(help=_ROLES_HELP)],
+) -> None:
+    """Give a user a role in a project (replacing the role they had)."""
+    from collabmap.store.accounts import add_member
+
+    with store_for(ctx) as store:
+        add_member(store, project, user, role, actor=_cli_actor())
+    typer.echo(f"{user} is now {role} of {project!r}.")
+
+
+@member_app.command("list")
+def member_list(
+    ctx: typer.Context, project: Annotated[str, typer.Argument(help="The project.")]
+) -> None:
+    """List a project's members and their roles."""
+    from collabmap.store.accounts import list_members
+
+    with store_for(ctx) as store:
+        members = list_members(store, project)
+    for account, role in members:
+        typer.echo(f"{account.name}\t{role}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add serve, demo, user and member commands to the root application."""
+    app.command("serve")(serve)
+    app.command("demo")(demo)
+    app.add_typer(user_app, name="user")
+    app.add_typer(member_app, name="member")

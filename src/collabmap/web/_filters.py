@@ -1,0 +1,51 @@
+"""What every template can use: the visitor, the CSRF token, and labels from the framework."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from jinja2 import Environment
+
+from collabmap.classify._labels import label_of
+from collabmap.framework import default_framework
+
+__all__ = ["install", "page_context"]
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    from collabmap.web._context import visitor
+
+    who = visitor(request)
+    return {
+        "visitor": who,
+        "signed_in": who.signed_in,
+        "csrf_token": who.signed_in.csrf_token if who.signed_in else "",
+        "demo": who.settings.demo_user is not None,
+    }
+
+
+def _label(value: str | None, group: str, lower: bool = False) -> str:
+    if value is None:
+        return "Not answered"
+    return label_of(default_framework(), group, value, lower=lower)
+
+
+def _percent(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def install(env: Environment) -> None:
+    env.filters["label"] = _label
+    env.filters["percent"] = _percent
+    env.globals["framework"] = default_framework()
+
+
+def structure_options() -> list[tuple[str, str]]:
+    """(label id, label) for every structure, plus 'not enough information'."""
+    from collabmap.classify._results import INSUFFICIENT
+
+    fw = default_framework()
+    return [(s.id, s.label) for s in fw.structures] + [
+        (INSUFFICIENT, label_of(fw, "structures", INSUFFICIENT, lower=False))
+    ]

@@ -1,0 +1,9 @@
+"""The JSON API under ``/api``: everything the pages do, described at ``/openapi.json``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api")
