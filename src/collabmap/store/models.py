@@ -420,8 +420,12 @@ class Assessment(Base):
         ForeignKey("partnerships.id", ondelete="SET NULL")
     )
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(default=1)
+    """Goes up with every saved page, so an answer sent from a stale page is detected."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    """When the answers were saved as a partnership profile (or, by a respondent, submitted)."""
     __table_args__ = (Index("ix_assessments_project_user", "project_id", "user_id"),)
 
 

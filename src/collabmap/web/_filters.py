@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from jinja2 import Environment
 
+from collabmap.assessment import dom_id
 from collabmap.classify._labels import label_of
 from collabmap.framework import default_framework
 
@@ -38,6 +39,7 @@ def _percent(value: float) -> str:
 def install(env: Environment) -> None:
     env.filters["label"] = _label
     env.filters["percent"] = _percent
+    env.filters["dom_id"] = dom_id
     env.globals["framework"] = default_framework()
 
 
