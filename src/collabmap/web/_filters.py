@@ -36,10 +36,27 @@ def _percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+def _flag_groups(flags: list[Any]) -> list[dict[str, Any]]:
+    """Accountability flags grouped by activity: what passes (once) and the open questions,
+    so seven questions about one activity read as one block, not seven repeated reasons."""
+    groups: dict[str | None, dict[str, Any]] = {}
+    for flag in flags:
+        group = groups.setdefault(
+            flag.activity, {"activity": flag.activity, "situations": [], "questions": []}
+        )
+        situation = flag.reason.split(", and no arrangement")[0]
+        if situation not in group["situations"]:
+            group["situations"].append(situation)
+        if flag.question not in group["questions"]:
+            group["questions"].append(flag.question)
+    return list(groups.values())
+
+
 def install(env: Environment) -> None:
     env.filters["label"] = _label
     env.filters["percent"] = _percent
     env.filters["dom_id"] = dom_id
+    env.filters["flag_groups"] = _flag_groups
     env.globals["framework"] = default_framework()
 
 
