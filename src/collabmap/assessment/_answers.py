@@ -142,7 +142,10 @@ def _read_question(
         if not values and question.required:
             errors[name] = question.required
         order = {o.value: i for i, o in enumerate(options_for(question, framework, draft))}
-        _set_path(draft, name, sorted(values, key=order.__getitem__) or None)
+        before = get_path(draft, name)
+        kept = [v for v in before if v in values] if isinstance(before, list) else []
+        added = sorted((v for v in values if v not in kept), key=order.__getitem__)
+        _set_path(draft, name, kept + added or None)  # earlier answers keep their order
     elif question.kind == "yes_no":
         value = _first(form, name)
         if value not in ("", "yes", "no"):
