@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from collabmap.assessment import (
     add_item,
@@ -38,9 +39,11 @@ def test_every_question_answers_a_profile_field_with_options_from_the_framework(
     for topic in QUESTIONS.topics:
         if topic.collection:
             assert topic.collection in fields
-            item_model = {"partners": Organisation, "activities": Activity}.get(
-                topic.collection, AccountabilityMechanism
-            )
+            item_model: type[BaseModel] = {
+                "partners": Organisation,
+                "activities": Activity,
+                "accountability": AccountabilityMechanism,
+            }[topic.collection]
             item_fields = set(item_model.model_fields)
             for page in topic.pages:
                 for question in page.questions:
