@@ -22,6 +22,11 @@ from collabmap.framework import default_framework
 from collabmap.profile import AccountabilityMechanism, Activity, Organisation, Profile
 
 FW = default_framework()
+ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "partners": Organisation,
+    "activities": Activity,
+    "accountability": AccountabilityMechanism,
+}
 QUESTIONS = load_questions()
 
 
@@ -39,11 +44,7 @@ def test_every_question_answers_a_profile_field_with_options_from_the_framework(
     for topic in QUESTIONS.topics:
         if topic.collection:
             assert topic.collection in fields
-            item_model: type[BaseModel] = {
-                "partners": Organisation,
-                "activities": Activity,
-                "accountability": AccountabilityMechanism,
-            }[topic.collection]
+            item_model = ITEM_MODELS[topic.collection]
             item_fields = set(item_model.model_fields)
             for page in topic.pages:
                 for question in page.questions:
