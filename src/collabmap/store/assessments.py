@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collabmap.errors import InvalidInput, UnknownName
+from collabmap.errors import EditConflict, UnknownName
 from collabmap.profile import Profile
 from collabmap.store._engine import Store
 from collabmap.store.audit import record
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-class StaleAnswers(InvalidInput):
+class StaleAnswers(EditConflict):
     """The page was out of date: the assessment changed since it was shown."""
 
     def __init__(self) -> None:
