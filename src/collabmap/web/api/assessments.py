@@ -40,7 +40,7 @@ from collabmap.store.assessments import (
 )
 from collabmap.web._context import Member, check_csrf, member
 
-__all__ = ["router"]
+__all__ = ["AssessmentOut", "assessment_out", "router"]
 
 router = APIRouter(tags=["assessment"])
 
@@ -98,7 +98,7 @@ def _csrf(request: Request, who: Member) -> None:
     check_csrf(who.visitor, request.headers.get("X-CSRF-Token"))
 
 
-def _out(draft: AssessmentDraft) -> AssessmentOut:
+def assessment_out(draft: AssessmentDraft) -> AssessmentOut:
     questionnaire = load_questions()
     fw = default_framework()
     problems = check_draft(draft.answers, questionnaire, fw)
@@ -157,7 +157,7 @@ def questions() -> list[dict[str, Any]]:
 @router.get("/projects/{project}/assessments", summary="Your assessments in a project")
 def assessments(who: Annotated[Member, Depends(member)]) -> list[AssessmentOut]:
     who.require("assess")
-    return [_out(d) for d in list_assessments(who.store, who.project, who.user_id)]
+    return [assessment_out(d) for d in list_assessments(who.store, who.project, who.user_id)]
 
 
 @router.post(
@@ -176,12 +176,12 @@ def start(
     )
     project = quote(who.project, safe="")
     response.headers["Location"] = f"/api/projects/{project}/assessments/{draft.id}"
-    return _out(draft)
+    return assessment_out(draft)
 
 
 @router.get("/projects/{project}/assessments/{assessment_id}", summary="One of your assessments")
 def one(assessment_id: int, who: Annotated[Member, Depends(member)]) -> AssessmentOut:
-    return _out(_own(who, assessment_id))
+    return assessment_out(_own(who, assessment_id))
 
 
 def _page_questions(topic_id: str, page_id: str | None) -> tuple[Any, list[Any]]:
@@ -228,7 +228,7 @@ def _answer(
         actor=who.actor,
         topic=topic_id if page is None else f"{topic_id} {index + 1} {page}",
     )
-    return _out(saved)
+    return assessment_out(saved)
 
 
 @router.put(
@@ -274,7 +274,7 @@ def add(
         actor=who.actor,
         topic=f"{topic_id} (added {index + 1})",
     )
-    return _out(saved)
+    return assessment_out(saved)
 
 
 @router.put(
@@ -323,7 +323,7 @@ def remove(
         actor=who.actor,
         topic=f"{topic_id} (removed {index + 1})",
     )
-    return _out(saved)
+    return assessment_out(saved)
 
 
 @router.post(
