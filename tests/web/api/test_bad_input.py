@@ -42,7 +42,9 @@ def _declared_routes() -> set[tuple[str, str]]:
         router = importlib.import_module(f"{package.__name__}.{module.name}").router
         for route in router.routes:
             assert isinstance(route, APIRoute)
-            found |= {(package.router.prefix + route.path, method) for method in route.methods or ()}
+            found |= {
+                (package.router.prefix + route.path, method) for method in route.methods or ()
+            }
     return found
 
 
@@ -176,6 +178,7 @@ def test_an_oversized_chunked_body_is_refused_as_it_arrives(
     world: World, document: dict[str, Any]
 ) -> None:
     olive = world.person("olive")
+
     def chunks() -> Iterator[bytes]:
         yield b'{"name": "'
         for _ in range(40):  # 40 × 64 kB, well past the 1 MB limit

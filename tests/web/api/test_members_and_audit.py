@@ -99,6 +99,7 @@ def test_the_audit_log_is_newest_first_and_paged(world: World) -> None:
     first = olive.get(AUDIT).json()
     assert first["total"] >= 120 and first["per_page"] == 50
     assert [e["target"] for e in first["items"][:3]] == ["step 120", "step 119", "step 118"]
+    assert first["items"][0]["at"].endswith("Z")  # UTC, said so
     second = olive.get(AUDIT, params={"page": 2, "per_page": 50}).json()
     assert second["items"][0]["target"] == "step 70"
     last = olive.get(AUDIT, params={"page": 999}).json()

@@ -12,6 +12,7 @@ def test_signing_in_gives_the_csrf_token_and_a_session_cookie(world: World) -> N
     body = answer.json()
     assert body["user"] == {"name": "olive", "display_name": "Olive"}
     assert len(body["csrf_token"]) >= 32
+    assert body["expires_at"].endswith("Z")
     assert "httponly" in answer.headers["set-cookie"].lower()
     assert client.get("/api/session").json()["csrf_token"] == body["csrf_token"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -42,7 +42,7 @@ def read_audit(
     return AuditLog(
         items=[
             AuditEventOut(
-                at=entry.at,
+                at=entry.at.replace(tzinfo=UTC),  # stored as naive UTC
                 actor=entry.actor,
                 action=entry.action,
                 target=entry.target,

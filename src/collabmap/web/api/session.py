@@ -3,7 +3,7 @@ token a client must send back in the ``X-CSRF-Token`` header of every change."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -44,7 +44,7 @@ def _session(signed_in: SignedIn) -> SessionOut:
     return SessionOut(
         user=UserOut(name=account.name, display_name=account.display_name),
         csrf_token=signed_in.csrf_token,
-        expires_at=signed_in.expires_at,
+        expires_at=signed_in.expires_at.replace(tzinfo=UTC),  # stored as naive UTC
     )
 
 
