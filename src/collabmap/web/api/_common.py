@@ -58,7 +58,12 @@ PartnershipName = Annotated[
 ]
 UserName = Annotated[
     str,
-    Path(description="A user name, as given to `collabmap user create`.", max_length=100),
+    Path(
+        description="A user name, as given to `collabmap user create`.",
+        min_length=1,
+        max_length=100,
+        pattern=_NO_CONTROL,
+    ),
 ]
 
 
