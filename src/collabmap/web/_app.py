@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from collabmap.store import Store
@@ -37,7 +36,13 @@ _SECURITY_HEADERS = {
 
 class _BodyLimit:
     """Refuse a request body over the limit before it is read into memory: at once when its
-    Content-Length says so, else as soon as the bytes received pass the limit."""
+    Content-Length says so, else as soon as the bytes received pass the limit.
+
+    A body sent in chunks (no Content-Length) is refused here too, by answering 413 and then
+    telling the application the client has gone. Raising from ``receive`` would not do: the
+    ``http`` middleware below reads the body in a task group, which wraps the exception, and
+    FastAPI reports any exception met while reading a body as a 400 "error parsing the body".
+    """
 
     def __init__(self, app: ASGIApp, settings: WebSettings) -> None:
         self.app = app
@@ -64,17 +69,31 @@ class _BodyLimit:
                 await _refuse_too_large(scope, send, limit)
                 return
         received = 0
+        started = refused = False
 
         async def counted() -> Message:
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise HTTPException(413, _too_large(limit))
+                    refused = True
+                    if not started:
+                        await _refuse_too_large(scope, send, limit)
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return  # the 413 has been sent; whatever the application says now is moot
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, counted, guarded)
 
 
 def _too_large(limit: int) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from collabmap.compare.consensus import consensus
 from collabmap.errors import UnknownName
@@ -19,7 +19,7 @@ from collabmap.store.invitations import (
     respondent_profiles,
     revoke_invitation,
 )
-from collabmap.web._context import Member, check_csrf, member
+from collabmap.web.api._common import Changing, KnownPartnership, ProjectMember, problems
 from collabmap.web.api.assessments import AssessmentOut, assessment_out
 
 __all__ = ["router"]
@@ -28,6 +28,8 @@ router = APIRouter(tags=["respondent"])
 
 
 class InviteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     respondent: str = Field(
         min_length=1, max_length=200, description="who is invited: a name and organisation"
     )
@@ -49,6 +51,8 @@ class InvitedOut(InvitationOut):
 
 
 class AgreeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     basis: str = Field(
         min_length=1, max_length=300, description="the respondent whose answers to start from"
     )
@@ -69,23 +73,33 @@ def _invitation(info: InvitationInfo) -> dict[str, Any]:
 _BASE = "/projects/{project}/partnerships/{name}"
 
 
-@router.get(_BASE + "/respondents", summary="The partnership's invited respondents")
-def invitations(name: str, who: Annotated[Member, Depends(member)]) -> list[InvitationOut]:
+@router.get(
+    _BASE + "/respondents",
+    summary="The partnership's invited respondents",
+    responses=problems(401, 403, 404),
+)
+def invitations(name: KnownPartnership, who: ProjectMember) -> list[InvitationOut]:
+    """Each invitation with its status; the links themselves are never shown again."""
     who.require("manage_members")
     return [InvitationOut(**_invitation(i)) for i in list_invitations(who.store, who.project, name)]
 
 
 @router.post(
-    _BASE + "/respondents", status_code=201, summary="Invite a respondent by a personal link"
+    _BASE + "/respondents",
+    status_code=201,
+    summary="Invite a respondent by a personal link",
+    responses=problems(401, 403, 404),
 )
 def invite(
     request: Request,
     response: Response,
-    name: str,
+    name: KnownPartnership,
     body: InviteIn,
-    who: Annotated[Member, Depends(member)],
+    who: ProjectMember,
+    changer: Changing,
 ) -> InvitedOut:
-    check_csrf(who.visitor, request.headers.get("X-CSRF-Token"))
+    """A personal link for one respondent, given in `link` this once (only its hash is
+    kept); it signs its holder in to answer their own assessment of the partnership."""
     who.require("manage_members")
     token, info = invite_respondent(
         who.store,
@@ -106,12 +120,14 @@ def invite(
 @router.delete(
     _BASE + "/respondents/{invitation_id}",
     status_code=204,
-    summary="Withdraw an invitation (its link stops working, its sessions end)",
+    summary="Withdraw an invitation",
+    responses=problems(401, 403, 404),
 )
 def withdraw(
-    request: Request, invitation_id: int, who: Annotated[Member, Depends(member)]
+    name: KnownPartnership, invitation_id: int, who: ProjectMember, changer: Changing
 ) -> Response:
-    check_csrf(who.visitor, request.headers.get("X-CSRF-Token"))
+    """The link stops working at once and the sessions it opened end; answers already
+    given are kept."""
     who.require("manage_members")
     revoke_invitation(who.store, who.project, invitation_id, actor=who.actor)
     return Response(status_code=204)
@@ -120,8 +136,9 @@ def withdraw(
 @router.get(
     _BASE + "/responses",
     summary="Consensus and conflict: each respondent's answers and what they imply",
+    responses=problems(401, 403, 404),
 )
-def responses(name: str, who: Annotated[Member, Depends(member)]) -> dict[str, Any]:
+def responses(name: KnownPartnership, who: ProjectMember) -> dict[str, Any]:
     """Every answered question with each respondent's answer (None: not answered), whether
     they disagree, and the classification each respondent's answers imply; ``pending`` lists
     the invited respondents who have not submitted."""
@@ -136,13 +153,13 @@ def responses(name: str, who: Annotated[Member, Depends(member)]) -> dict[str, A
     _BASE + "/responses/agree",
     status_code=201,
     summary="Start the agreed profile from one respondent's answers",
+    responses=problems(401, 403, 404),
 )
 def agree(
-    request: Request, name: str, body: AgreeIn, who: Annotated[Member, Depends(member)]
+    name: KnownPartnership, body: AgreeIn, who: ProjectMember, changer: Changing
 ) -> AssessmentOut:
     """An assessment editing the partnership, starting from the chosen respondent's answers;
     answer its topics and submit it (see the assessment routes) to save the agreed profile."""
-    check_csrf(who.visitor, request.headers.get("X-CSRF-Token"))
     who.require("edit")
     profiles, _ = respondent_profiles(who.store, who.project, name)
     if body.basis not in profiles:
