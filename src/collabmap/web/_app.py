@@ -7,6 +7,7 @@ it with uvicorn, tests drive it in a browser or through HTTP.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -17,10 +18,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from collabmap.store import Store
 from collabmap.store.accounts import find_session, open_session_for
 from collabmap.web import _filters
-from collabmap.web._errors import install_error_handlers
+from collabmap.web._errors import install_error_handlers, not_found
 from collabmap.web._settings import SESSION_COOKIE, STATIC, TEMPLATES, WebSettings
 
 __all__ = ["create_app", "set_session_cookie"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -156,6 +159,9 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     async def _headers_and_demo(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        if _CONTROL.search(request.url.path):
+            # no name holds a control character, and PostgreSQL text cannot hold NUL
+            return not_found(request)
         token = None
         if settings.demo_user and _is_loopback(request):
             cookie = request.cookies.get(SESSION_COOKIE)
