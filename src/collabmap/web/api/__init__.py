@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from collabmap.web.api import reports
+
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api")
+router.include_router(reports.router)
