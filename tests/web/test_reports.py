@@ -195,6 +195,7 @@ def test_bad_report_links_and_forms_get_pages_not_errors(signed_in: SignIn) -> N
     assert ann.client.get(f"/projects/{P}/report.docx").status_code == 404
     unknown = ann.client.get(f"/projects/{P}/report.pdf?partnership=Nowhere")
     assert unknown.status_code == 404 and "unknown partnership" in unknown.text.lower()
+    assert "collabmap partnership list" not in unknown.text, "no command line on a web page"
     form = ann.client.post(
         f"/projects/{P}/reports",
         data={"csrf_token": ann.csrf, "format": "pdf", "partnership": "Nowhere Deal"},
@@ -217,11 +218,13 @@ def test_the_job_page_refreshes_itself_with_or_without_javascript(signed_in: Sig
         assert "Cancel report" in running and "<progress" in running
         partial = ann.client.get(f"/jobs/{job_id}", headers={"HX-Request": "true"}).text
         assert partial.lstrip().startswith('<div id="report-progress"')
-        assert "<html" not in partial
+        assert "<html" not in partial and "Cancel report" not in partial, "focus stays put"
     assert wait_for(ann, job_id)["state"] == "done"
     done = ann.client.get(f"/jobs/{job_id}").text
     assert "every 1s" not in done and 'http-equiv="refresh"' not in done
-    assert "Cancel report" not in done
+    assert "Cancel report" not in done and "Your report is ready" in done
+    polled = ann.client.get(f"/jobs/{job_id}", headers={"HX-Request": "true"})
+    assert polled.status_code == 204 and polled.headers["HX-Refresh"] == "true"
 
 
 @pytest.fixture

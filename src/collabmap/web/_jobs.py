@@ -226,6 +226,8 @@ class JobRunner:
             if process.is_alive():
                 process.terminate()
                 process.join(2)
+        with self._lock:
+            self._cancel.clear()  # their semaphores go with them, not at interpreter exit
         shutil.rmtree(self._folder, ignore_errors=True)
 
     # -- the thread that looks after one job ---------------------------------------------

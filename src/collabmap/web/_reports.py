@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from collabmap.errors import InvalidInput
+from collabmap.errors import InvalidInput, UnknownName
 from collabmap.store.models import Partnership
 from collabmap.store.projects import find_partnership, get_project
 from collabmap.web._context import Member
@@ -77,7 +77,12 @@ def check_request(who: Member, format: str, partnership: str | None) -> ReportRe
             raise InvalidInput(f"a partnership name is at most {MAX_NAME} characters")
         with who.store.reading() as session:
             project = get_project(session, who.project)
-            find_partnership(session, project, name)
+            try:
+                find_partnership(session, project, name)
+            except UnknownName as exc:  # named for the browser, not the command line
+                raise UnknownName(
+                    "partnership", name, exc.known, listing="the project's page lists them"
+                ) from None
     return ReportRequest(format, name)  # type: ignore[arg-type]
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
 from collabmap.errors import InvalidInput, UnknownName
@@ -75,8 +75,11 @@ def _job_page(request: Request, who: Visitor, job_id: str, template: str) -> Any
 
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: str, who: Annotated[Visitor, Depends(visitor)]) -> Any:
-    template = "_report_progress.html" if request.headers.get("HX-Request") else "report_job.html"
-    return _job_page(request, who, job_id, template)
+    if not request.headers.get("HX-Request"):
+        return _job_page(request, who, job_id, "report_job.html")
+    if jobs(request.app).get(job_id, who.account().account.id).is_finished:
+        return Response(status_code=204, headers={"HX-Refresh": "true"})  # the whole page changes
+    return _job_page(request, who, job_id, "_report_progress.html")
 
 
 @router.post("/jobs/{job_id}/cancel")
