@@ -5,7 +5,7 @@ in pure Python. In a thread of the server it holds the GIL and page views slow t
 (measured: p95 of a partnership page rose from 52 ms to 308 ms, worst 2.4 s); in its own
 process it runs on the other core (p95 85 ms). So each job runs in a child process, forked from
 a server process that has the report modules loaded already (``forkserver``), at most
-``workers`` at a time; the rest wait in order.
+``workers`` at a time; the rest wait their turn.
 
 A job belongs to the user who started it and to a project; nobody else can see it, and asking
 for someone else's job is answered as for a job that does not exist. Its progress (a fraction
@@ -247,6 +247,9 @@ class JobRunner:
         cancel = self._cancel[job.id]
         while not self._slots.acquire(timeout=0.5):
             if cancel.is_set() or self._closed:
+                with self._lock:
+                    if not job.is_finished:
+                        self._finish(job, "cancelled", "Cancelled before it started")
                 return
         try:
             with self._lock:
