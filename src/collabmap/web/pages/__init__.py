@@ -11,6 +11,7 @@ from collabmap.web.pages import (
     members,
     partnerships,
     projects,
+    reports,
     respondents,
 )
 
@@ -24,3 +25,4 @@ router.include_router(assessments.router)
 router.include_router(respondents.router)
 router.include_router(members.router)
 router.include_router(audit.router)
+router.include_router(reports.router)
