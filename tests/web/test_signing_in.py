@@ -64,7 +64,8 @@ def test_signing_out_ends_the_session_for_good(browser: Browser, page: Page, sit
     assert page.url.startswith(site.at("/sign-in"))
     replay = browser.new_context()
     try:
-        replay.add_cookies([old])  # someone kept a copy of the cookie
+        # someone kept a copy of the cookie
+        replay.add_cookies([{"name": old["name"], "value": old["value"], "url": site.url}])
         again = replay.new_page()
         again.goto(site.project_url)
         assert "/sign-in" in again.url
