@@ -144,7 +144,7 @@ def _serve(
         yield Site(url, db)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Site]:
@@ -152,11 +152,12 @@ def site(
     yield from _serve(request.param, tmp_path_factory, request)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sqlite_site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Site]:
-    """``collabmap serve`` over a SQLite file, shared by the tests of one module."""
+    """``collabmap serve`` over a SQLite file, shared by the tests that only read (and sign
+    in: fewer than five failed sign-ins in all, the throttling threshold)."""
     yield from _serve("sqlite", tmp_path_factory, request)
 
 
@@ -168,7 +169,7 @@ def fresh_site(
     yield from _serve("sqlite", tmp_path_factory, request)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``collabmap demo``: its base URL."""
     request.getfixturevalue("assets")
@@ -219,7 +220,7 @@ def sign_in(page: Page, site: Site, person: Person) -> None:
 StorageState = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def signed_in_states(browser: Browser, sqlite_site: Site) -> dict[str, StorageState]:
     """Each person's cookies after signing in to the module's SQLite site, by user name, so
     tests that are not about signing in start signed in without paying for it again."""
