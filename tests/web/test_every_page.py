@@ -30,6 +30,11 @@ def _submit_wrong_password(page: Page) -> None:
     page.wait_for_selector(".govuk-error-summary")
 
 
+def _start_unnamed_project(page: Page) -> None:
+    page.get_by_role("button", name="Start project").click()
+    page.wait_for_selector(".govuk-error-summary")
+
+
 def _filter_by_mismatch(page: Page) -> None:
     """Tick a filter: htmx replaces the results and the address without a page load."""
     with page.expect_response(lambda r: "mismatch=true" in r.url):
@@ -55,6 +60,7 @@ VISITS = [
     Visit("sign-in with nothing entered", None, "/sign-in", _submit_empty_sign_in),
     Visit("sign-in with a wrong password", None, "/sign-in", _submit_wrong_password),
     Visit("project list", OWNER, "/"),
+    Visit("project list with a project left unnamed", OWNER, "/", _start_unnamed_project),
     Visit("partnership list", OWNER, P),
     Visit("partnership list filtered", OWNER, P + "?structure=collaborative_council&flagged=true"),
     Visit("partnership list filtered to nothing", OWNER, P + "?q=nowhere"),
