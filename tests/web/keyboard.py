@@ -90,9 +90,12 @@ def _style(page: Page, index: int) -> Look:
 
 
 def tab_to(page: Page, selector: str, *, limit: int = 60) -> None:
-    """Press Tab until the element matching ``selector`` has focus (fail after ``limit``)."""
+    """Press Tab until the element matching ``selector`` has focus (fail after ``limit``),
+    and check that it shows a focus indicator."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            look: Look = page.evaluate(f"({_STYLE})(document.activeElement)")
+            assert has_focus_ring(look), f"{selector} has focus but shows no indicator: {look}"
             return
     raise AssertionError(f"{limit} presses of Tab never reached {selector}")

@@ -104,3 +104,27 @@ def test_sign_in_errors_can_be_followed_by_keyboard(page: Page, sqlite_site: Sit
     expect(page.get_by_label("Password")).to_be_focused()
     sign_in(page, sqlite_site, OWNER)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your projects")
+
+
+def test_on_a_phone_the_menu_button_opens_the_navigation(
+    browser: Browser, sqlite_site: Site, signed_in_states: dict[str, StorageState]
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800},
+        storage_state=signed_in_states[OWNER.name],  # type: ignore[arg-type]
+    )
+    try:
+        page = context.new_page()
+        page.goto(sqlite_site.project_url)
+        sign_out = page.get_by_role("button", name="Sign out")
+        expect(sign_out).to_be_hidden()
+
+        tab_to(page, ".govuk-service-navigation__toggle")
+        page.keyboard.press("Enter")
+
+        expect(page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "true")
+        expect(sign_out).to_be_visible()
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Projects", exact=True).first).to_be_focused()
+    finally:
+        context.close()
