@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -206,6 +206,11 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+def kind_shown(page: Page) -> Locator:
+    """What a partnership's page says it is: the line right under "Kind of partnership"."""
+    return page.locator("h2:text-is('Kind of partnership') + *").first
 
 
 def sign_in(page: Page, site: Site, person: Person) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.web.axe import assert_accessible
-from tests.web.conftest import DEMO_PROJECT, REFERENCE_CASES, screenshot
+from tests.web.conftest import DEMO_PROJECT, REFERENCE_CASES, kind_shown, screenshot
 
 
 def test_demo_opens_straight_into_the_reference_cases_without_signing_in(
@@ -43,7 +43,7 @@ def test_demo_partnership_shows_classification_with_reasons(page: Page, demo: st
     page.get_by_role("link", name="Golden Key", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Golden Key")
-    expect(page.locator(".govuk-panel__title")).to_have_text("Agent of change")
+    expect(kind_shown(page)).to_have_text("Agent of change")
     expect(page.get_by_role("heading", name="Why", exact=True)).to_be_visible()
-    assert page.locator(".govuk-panel + h3 + ul li").count() >= 2
+    assert page.locator("h3:text-is('Why') + ul > li").count() >= 2
     assert_accessible(page, "a partnership in the demo")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.web.conftest import OWNER, PROJECT, Site, StorageState, sign_in
+from tests.web.conftest import OWNER, PROJECT, Site, StorageState, kind_shown, sign_in
 from tests.web.keyboard import has_focus_ring, tab_to, walk_with_tab
 
 PAGES = {
@@ -90,7 +90,7 @@ def test_journey_by_keyboard_alone_sign_in_project_partnership(
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Wigan Deal")
-    expect(page.locator(".govuk-panel__title")).to_have_text("Collaborative council")
+    expect(kind_shown(page)).to_have_text("Collaborative council")
 
 
 def test_sign_in_errors_can_be_followed_by_keyboard(page: Page, sqlite_site: Site) -> None:

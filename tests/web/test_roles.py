@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from collabmap.store.audit import project_log
 from collabmap.store.partnerships import partnership_rows
-from tests.web.conftest import ANALYST, OWNER, PROJECT, VIEWER, Person, Site, sign_in
+from tests.web.conftest import ANALYST, OWNER, PROJECT, VIEWER, Person, Site, kind_shown, sign_in
 
 CHANGE_CONTROLS = ["Change answers", "Start a guided assessment"]
 
@@ -33,7 +33,7 @@ def test_viewer_sees_partnerships_but_no_controls_to_change_them(page: Page, sit
     expect(page.get_by_role("button", name="Start a guided assessment")).to_have_count(0)
     page.get_by_role("link", name="Wigan Deal").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Wigan Deal")
-    expect(page.locator(".govuk-panel__title")).to_have_text("Collaborative council")
+    expect(kind_shown(page)).to_have_text("Collaborative council")
     expect(page.get_by_role("button", name="Change answers")).to_have_count(0)
 
 
