@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
+from collabmap.store.projects import create_project
 from tests.web.axe import assert_accessible
 from tests.web.conftest import ANALYST, Site, StorageState, kind_shown, screenshot
 
@@ -78,8 +80,14 @@ def test_officer_completes_an_assessment_and_sees_the_classification_with_reason
     officer: Officer, sqlite_site: Site
 ) -> None:
     page = officer.page
-    name = f"Riverside Libraries ({officer.width})"
-    page.goto(sqlite_site.project_url)
+    name = "Riverside Libraries"
+    project = f"Libraries review ({officer.width})"  # its own project: others see no change
+    store = sqlite_site.open_store()
+    try:
+        create_project(store, project, owner=ANALYST.name, actor="test set-up")
+    finally:
+        store.close()
+    page.goto(sqlite_site.at(f"/projects/{quote(project, safe='')}"))
     page.get_by_role("button", name="Start a guided assessment").click()
 
     page.wait_for_url("**/about")
