@@ -16,18 +16,20 @@ project holds 100,000 segments. With ``--db`` the data set is built in that data
 (once; a project whose description holds the same key is reused).
 
 The server is the real one, ``python -m collabmap --db URL serve``, in a subprocess. Each
-simulated user signs in once through the sign-in form with their own account, then loops
-without pause over a mix of page views — the project list, the partnership list (pages 1 to
-10, sometimes filtered), a partnership's page and the typology chart — for the duration. The
-benchmark reports requests, errors, throughput, p50/p95/p99 per kind of page and overall, and
-the server's peak resident memory, and exits 1 if any p95 is 200 ms or more or any request
-failed.
+simulated user signs in once through the sign-in form with their own account (untimed; all
+sign in before any viewing starts), then loops without pause over a mix of page views — the
+project list, the partnership list (pages 1 to 10, sometimes filtered), a partnership's page
+and the typology chart — for the duration. The benchmark reports requests, errors,
+throughput, p50/p95/p99 per kind of page and overall, the server's peak resident memory and
+CPU time, and the machine's load average (other work on the machine slows the server down);
+it exits 1 if any p95 is 200 ms or more or any request failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -238,9 +240,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     """``collabmap serve`` in its own process, as an officer would start it."""
     command = [sys.executable, "-m", "collabmap", "--db", url, "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -255,13 +258,46 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not answer within 60 s")
 
 
-def rss_kb(pid: int) -> tuple[int, int]:
-    """The server's resident memory now and at its peak (kB), from /proc."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(("VmRSS:", "VmHWM:")):
-            values[line.split(":")[0]] = int(line.split()[1])
-    return values.get("VmRSS", 0), values.get("VmHWM", 0)
+def process_tree(pid: int) -> list[int]:
+    """The server and its worker processes (descendants), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(child for child, parent in parents.items() if parent == current)
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time the processes have used (user + system), from /proc."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kb(pids: list[int]) -> tuple[int, int]:
+    """The server's resident memory now and at its peak (kB; summed over its processes, so
+    the peak is an upper bound), from /proc."""
+    now = peak = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    now += int(line.split()[1])
+                elif line.startswith("VmHWM:"):
+                    peak += int(line.split()[1])
+    return now, peak
 
 
 @dataclass
@@ -316,42 +352,53 @@ def next_request(rng: random.Random, names: list[str]) -> tuple[str, str]:
 
 
 async def simulated_user(
-    base: str, name: str, partnerships: list[str], until: float, results: Results, seed: int
+    client: httpx.AsyncClient,
+    partnerships: list[str],
+    until: float,
+    results: Results,
+    seed: int,
 ) -> None:
+    """One signed-in user viewing pages one after another, with no pause, until ``until``."""
     rng = random.Random(seed)
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
-        await sign_in(client, name)
-        while time.monotonic() < until:
-            kind, path = next_request(rng, partnerships)
-            started = time.perf_counter()
-            try:
-                answer = await client.get(path)
-                body = answer.content
-            except httpx.HTTPError as exc:
-                results.failed(kind, f"{path}: {type(exc).__name__} {exc}")
-                continue
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            if answer.status_code != 200 or not body:
-                results.failed(kind, f"{path}: HTTP {answer.status_code}")
-                continue
-            results.timings[kind].append(elapsed_ms)
+    while time.monotonic() < until:
+        kind, path = next_request(rng, partnerships)
+        started = time.perf_counter()
+        try:
+            answer = await client.get(path)
+            body = answer.content
+        except httpx.HTTPError as exc:
+            results.failed(kind, f"{path}: {type(exc).__name__} {exc}")
+            continue
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if answer.status_code != 200 or not body:
+            results.failed(kind, f"{path}: HTTP {answer.status_code}")
+            continue
+        results.timings[kind].append(elapsed_ms)
 
 
 async def drive(
     base: str, users: list[str], partnerships: int, duration: float
 ) -> tuple[Results, float]:
-    """All users at once for ``duration`` seconds; the time it took."""
+    """Every user signs in (untimed), then all view pages at once for ``duration`` seconds;
+    gives the results and the seconds the viewing took."""
     results = Results()
     names = [f"Partnership {index:03d}" for index in range(partnerships)]
-    until = time.monotonic() + duration
-    started = time.perf_counter()
-    tasks = [
-        asyncio.create_task(simulated_user(base, name, names, until, results, seed))
-        for seed, name in enumerate(users)
-    ]
-    await asyncio.gather(*tasks)
-    return results, time.perf_counter() - started
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    clients = [httpx.AsyncClient(base_url=base, timeout=30, limits=limits) for _ in users]
+    try:
+        await asyncio.gather(*(sign_in(c, name) for c, name in zip(clients, users, strict=True)))
+        until = time.monotonic() + duration
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(
+                simulated_user(client, names, until, results, seed)
+                for seed, client in enumerate(clients)
+            )
+        )
+        return results, time.perf_counter() - started
+    finally:
+        for client in clients:
+            await client.aclose()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -401,7 +448,8 @@ def table(report: dict[str, Any]) -> str:
         f"{data['accepted_codings']:,} accepted codings) — {report['database']}"
     )
     lines.append(
-        f"load: {report['users']} users for {report['duration_s']} s, no pause between requests"
+        f"load: {report['users']} users for {report['duration_s']} s, no pause between requests;"
+        f" server: {report['server_workers']} worker process(es)"
     )
     lines.append("")
     header = f"{'page':<18}{'requests':>9}{'errors':>7}{'req/s':>8}"
@@ -416,10 +464,15 @@ def table(report: dict[str, Any]) -> str:
     lines.append("")
     server = report["server"]
     lines.append(
-        f"server memory: {server['rss_mb_end']} MB at the end, {server['peak_rss_mb']} MB at peak"
+        f"server memory: {server['rss_mb_end']} MB at the end, {server['peak_rss_mb']} MB at peak;"
+        f" CPU {server['cpu_s']} s, {server['cpu_ms_per_request']} ms a request"
     )
     box = report["machine"]
-    lines.append(f"machine: {box['cpus']} × {box['cpu']}, {box['memory_gb']} GB")
+    lines.append(
+        f"machine: {box['cpus']} × {box['cpu']}, {box['memory_gb']} GB; load average"
+        f" {box['load_average_before']:.1f} before, {box['load_after']:.1f} after"
+        " (above the CPU count, other work was competing for the processors)"
+    )
     verdict = "met" if report["target_met"] else "MISSED"
     lines.append(f"target (every p95 < {TARGET_P95_MS:.0f} ms, no errors): {verdict}")
     for example in report["error_examples"]:
@@ -435,17 +488,23 @@ def main() -> int:
     parser.add_argument("--segments", type=int, default=100_000)
     parser.add_argument("--db", help="a database URL (PostgreSQL); default a cached SQLite file")
     parser.add_argument("--port", type=int, help="the server's port (default: a free one)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (2)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
 
     data = prepare(args.db, args.partnerships, args.segments, args.users)
     port = args.port or free_port()
-    server = start_server(data.url, port)
+    server = start_server(data.url, port, args.workers)
+    load_before = os.getloadavg()[0]
     try:
+        processes = process_tree(server.pid)
+        cpu_before = cpu_seconds(processes)
         results, seconds = asyncio.run(
             drive(f"http://127.0.0.1:{port}", data.users, data.partnerships, args.duration)
         )
-        rss_now, rss_peak = rss_kb(server.pid)
+        cpu_used = cpu_seconds(processes) - cpu_before
+        rss_now, rss_peak = rss_kb(processes)
+        load_after = os.getloadavg()[0]
     finally:
         server.terminate()
         try:
@@ -463,11 +522,17 @@ def main() -> int:
         "database": data.url.split("://")[0].split("+")[0],
         "data_set": {k: v for k, v in data.__dict__.items() if k not in {"url", "users"}},
         "users": args.users,
+        "server_workers": args.workers,
         "duration_s": round(seconds, 1),
         "pages": pages,
         "overall": overall,
-        "server": {"rss_mb_end": round(rss_now / 1024), "peak_rss_mb": round(rss_peak / 1024)},
-        "machine": machine(),
+        "server": {
+            "rss_mb_end": round(rss_now / 1024),
+            "peak_rss_mb": round(rss_peak / 1024),
+            "cpu_s": round(cpu_used, 1),
+            "cpu_ms_per_request": round(cpu_used * 1000 / max(1, overall["requests"]), 2),
+        },
+        "machine": {**machine(), "load_average_before": load_before, "load_after": load_after},
         "target_p95_ms": TARGET_P95_MS,
         "target_met": met,
         "error_examples": results.examples,

@@ -201,35 +201,48 @@ def project_partnerships(store: Store, project_name: str) -> PartnershipList:
     Each call reads the partnerships' ids, names and revisions, so a change made anywhere (a
     page, the API, the library) shows at once. When they are as last time, the last list is
     given again; otherwise only the profiles of partnerships new or changed since are read and
-    classified, by one request at a time per project (others wait for it rather than classify
-    the same profiles too)."""
+    classified, by one request at a time per project (others wait for it rather than read and
+    classify the same profiles too)."""
     memo_key = f"{store.url}\x00{project_name}"
+    if memo_key not in _lists:
+        with _list_lock(memo_key):
+            if memo_key not in _lists:
+                return _make_list(store, project_name, memo_key, None)
     rows = partnership_rows(store, project_name, known=_revisions.get(memo_key, {}))
     keys = tuple(_key(store, row) for row in rows)
     last = _lists.get(memo_key)
     if last is not None and last[0] == keys:
         return last[1]
     with _list_lock(memo_key):
-        last = _lists.get(memo_key)
-        if last is not None and last[0] == keys:
-            return last[1]
+        return _make_list(store, project_name, memo_key, rows)
+
+
+def _make_list(
+    store: Store, project_name: str, memo_key: str, rows: list[PartnershipRow] | None
+) -> PartnershipList:
+    """The list for ``rows`` (read now when None), classifying what the cache lacks."""
+    if rows is None:
+        rows = partnership_rows(store, project_name, known=_revisions.get(memo_key, {}))
+    keys = tuple(_key(store, row) for row in rows)
+    last = _lists.get(memo_key)
+    if last is not None and last[0] == keys:
+        return last[1]
+    found = _cache.get_many(list(keys))
+    if any(item is None and row.profile is None for item, row in zip(found, rows, strict=True)):
+        # a partnership seen before is no longer cached (dropped, or its id reused): read all
+        rows = partnership_rows(store, project_name)
+        keys = tuple(_key(store, row) for row in rows)
         found = _cache.get_many(list(keys))
-        if any(item is None and row.profile is None for item, row in zip(found, rows, strict=True)):
-            # a partnership seen before is no longer cached (dropped, or its id reused): read all
-            rows = partnership_rows(store, project_name)
-            keys = tuple(_key(store, row) for row in rows)
-            found = _cache.get_many(list(keys))
-        summaries = []
-        for item, row, key in zip(found, rows, keys, strict=True):
-            if item is None or item.name != row.name:
-                item = _summarise(row)
-                _cache.put(key, item)
-            summaries.append(item)
-        digest = hashlib.sha256(repr(keys).encode()).hexdigest()[:16]
-        listing = PartnershipList(summaries, digest)
-        _lists[memo_key] = (keys, listing)
-        _revisions[memo_key] = {row.id: row.revision for row in rows}
-        return listing
+    summaries = []
+    for item, row, key in zip(found, rows, keys, strict=True):
+        if item is None or item.name != row.name:
+            item = _summarise(row)
+            _cache.put(key, item)
+        summaries.append(item)
+    listing = PartnershipList(summaries, hashlib.sha256(repr(keys).encode()).hexdigest()[:16])
+    _lists[memo_key] = (keys, listing)
+    _revisions[memo_key] = {row.id: row.revision for row in rows}
+    return listing
 
 
 def classified_partnerships(store: Store, project_name: str) -> list[ClassifiedPartnership]:
