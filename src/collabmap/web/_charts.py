@@ -21,7 +21,6 @@ from collabmap.classify._labels import label_of
 from collabmap.framework import default_framework
 from collabmap.report.charts._style import HATCHES, PALETTE, chart_style, new_figure, render
 from collabmap.store import Store
-from collabmap.store.charts import project_chart
 from collabmap.web._data import ClassifiedPartnership, PartnershipList, structure_counts
 
 __all__ = ["GRID_LIMIT", "chart_alt", "typology_svg"]
@@ -59,6 +58,10 @@ def typology_svg(store: Store, project: str, listing: PartnershipList) -> bytes:
         svg = _drawn.get(key)
         if svg is None:
             if len(rows) <= GRID_LIMIT:
+                # imported here: the chart module brings scikit-learn and SciPy, which a
+                # server of large projects need not load
+                from collabmap.store.charts import project_chart
+
                 svg = project_chart(store, project, "typology").draw("svg")
             else:
                 svg = _counts_chart(rows)
