@@ -12,7 +12,8 @@ errors into one clear line and an exit code or status. Every error says which in
      │   │   └─ InvalidProfile     a partnership profile
      │   ├─ ImportRefused          one file that cannot be imported (named, with the reason)
      │   ├─ UnknownName            a name (example, project, code …) that does not exist
-     │   └─ AlreadyExists          a name that is already taken
+     │   ├─ AlreadyExists          a name that is already taken
+     │   └─ EditConflict           a change made from an out-of-date view (web: 409)
      ├─ AccessDenied               the user may not do this (web: 403)
      │   └─ SignInRefused          wrong name or password, or too many tries (web: 401 / 429)
      └─ StoreError                 the database failed (unreachable, full, locked, corrupt)
@@ -27,6 +28,7 @@ __all__ = [
     "AccessDenied",
     "AlreadyExists",
     "CollabmapError",
+    "EditConflict",
     "ImportRefused",
     "InvalidDocument",
     "InvalidFramework",
@@ -137,6 +139,11 @@ class AlreadyExists(InvalidInput):
         self.what = what
         self.name = name
         super().__init__(f"{what} {name!r} already exists")
+
+
+class EditConflict(InvalidInput):
+    """A change made from a view that is out of date: someone (or another window) changed the
+    same thing since. Nothing was changed; the message says what to do."""
 
 
 class ImportRefused(InvalidInput):

@@ -389,3 +389,35 @@ def test_an_unknown_source_is_matched_against_every_source(store: Store, tmp_pat
     import_files(store, "Study", paths)
     with pytest.raises(UnknownName, match=r"did you mean interview-24\.txt"):
         list_segments(store, "Study", "interview-24.text")
+
+
+def test_a_file_the_database_refuses_leaves_no_trace_and_does_not_shadow_a_later_copy(
+    tmp_path: Path,
+) -> None:
+    """The database refuses one file (a trigger stands in for a full disk or a constraint):
+    it is reported refused, nothing of it is kept, and an identical file after it is imported
+    rather than skipped as a duplicate of text that was never stored."""
+    from sqlalchemy import text
+
+    from collabmap.store import open_store
+
+    store = open_store(str(tmp_path / "c.db"))
+    try:
+        create_project(store, "P")
+        with store.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_bad BEFORE INSERT ON sources "
+                    "WHEN NEW.original_name = 'bad.txt' "
+                    "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
+                )
+            )
+        (tmp_path / "bad.txt").write_text("The same words in two files.\n")
+        (tmp_path / "copy.txt").write_text("The same words in two files.\n")
+        report = import_files(store, "P", [tmp_path / "bad.txt", tmp_path / "copy.txt"])
+        assert [r.status for r in report.results] == ["refused", "imported"]
+        assert "refused by the test trigger" in (report.results[0].message or "")
+        with store.reading() as session:
+            assert list(session.scalars(select(Source.original_name))) == ["copy.txt"]
+    finally:
+        store.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,6 +53,9 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,99}$")
 _MIN_PASSWORD = 10
 _MAX_PASSWORD = 1000
 _hasher = PasswordHasher()
+_hashing = threading.BoundedSemaphore(2)
+"""Hashes computed at once: each takes 64 MiB and most of a core for a fraction of a second,
+so a burst of sign-ins queues here rather than exhausting the machine's memory."""
 _UNUSABLE = _hasher.hash(secrets.token_urlsafe(16))
 """A hash nobody knows the password of: checked for unknown names so timing tells nothing."""
 
@@ -109,7 +113,9 @@ def create_user(
     with store.transaction() as session:
         if session.scalar(select(User.id).where(User.name == user_name)) is not None:
             raise AlreadyExists("user", user_name)
-        user = User(name=user_name, display_name=shown, password_hash=_hasher.hash(password))
+        with _hashing:
+            hashed = _hasher.hash(password)
+        user = User(name=user_name, display_name=shown, password_hash=hashed)
         session.add(user)
         session.flush()
         record(session, actor, "user.create", target=user_name)
@@ -206,11 +212,12 @@ def sign_in(store: Store, name: str, password: str, *, address: str) -> tuple[st
                 "too many failed sign-ins; wait 15 minutes and try again", throttled=True
             )
         user = session.scalar(select(User).where(User.name == user_name, User.active))
-        try:
+    try:
+        with _hashing:
             _hasher.verify(user.password_hash if user else _UNUSABLE, password[:_MAX_PASSWORD])
-            ok = user is not None
-        except (VerificationError, InvalidHashError):
-            ok = False
+        ok = user is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
     if not ok or user is None:
         with store.transaction() as session:
             session.add(SignInAttempt(user_name=user_name, address=address, at=now))

@@ -17,7 +17,14 @@ from collabmap.errors import AlreadyExists
 from collabmap.profile import Profile
 from collabmap.store._engine import Store
 from collabmap.store.audit import record
-from collabmap.store.models import Partnership, ProfileAnswer, Source, SourcePartnership, utcnow
+from collabmap.store.models import (
+    Partnership,
+    ProfileAnswer,
+    Project,
+    Source,
+    SourcePartnership,
+    utcnow,
+)
 from collabmap.store.projects import (
     add_partnership,
     answer_rows,
@@ -31,6 +38,7 @@ __all__ = [
     "partnership_rows",
     "partnership_sources",
     "save_profile",
+    "store_profile",
 ]
 
 
@@ -132,35 +140,41 @@ def save_profile(
     profile of that partnership. Gives the partnership's name. One transaction, audited."""
     with store.transaction() as session:
         project = get_project(session, project_name)
-        if replacing is None:
-            case = add_partnership(session, project, profile)
-            record(session, actor, "partnership.create", project=project, target=case.name)
-            return case.name
-        case = find_partnership(session, project, replacing)
-        if profile.name != case.name:
-            taken = session.scalar(
-                select(Partnership.id).where(
-                    Partnership.project_id == project.id, Partnership.name == profile.name
-                )
+        return store_profile(session, project, profile, actor=actor, replacing=replacing).name
+
+
+def store_profile(
+    session: Session,
+    project: Project,
+    profile: Profile,
+    *,
+    actor: str,
+    replacing: str | None = None,
+) -> Partnership:
+    """:func:`save_profile` inside the caller's transaction."""
+    if replacing is None:
+        case = add_partnership(session, project, profile)
+        record(session, actor, "partnership.create", project=project, target=case.name)
+        return case
+    case = find_partnership(session, project, replacing)
+    if profile.name != case.name:
+        taken = session.scalar(
+            select(Partnership.id).where(
+                Partnership.project_id == project.id, Partnership.name == profile.name
             )
-            if taken is not None:
-                raise AlreadyExists("partnership", profile.name)
-        before = dict(case.profile or {})
-        _update(session, case, profile)
-        changed = sorted(
-            key
-            for key in set(before) | set(case.profile or {})
-            if before.get(key) != (case.profile or {}).get(key)
         )
-        record(
-            session,
-            actor,
-            "partnership.update",
-            project=project,
-            target=case.name,
-            detail={
-                "fields": changed,
-                "renamed_from": replacing if replacing != case.name else None,
-            },
-        )
-        return case.name
+        if taken is not None:
+            raise AlreadyExists("partnership", profile.name)
+    before = dict(case.profile or {})
+    _update(session, case, profile)
+    after = case.profile or {}
+    changed = sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+    record(
+        session,
+        actor,
+        "partnership.update",
+        project=project,
+        target=case.name,
+        detail={"fields": changed, "renamed_from": replacing if replacing != case.name else None},
+    )
+    return case

@@ -196,11 +196,12 @@ def _import_one(
     warnings = [w for source in imported for w in source.warnings]
     if partnership_id is None and all(not source.variables for source in imported):
         try:
-            names, skipped = _store_plain(connection, project_id, imported, path.name, known)
-        except IntegrityError:
-            # another process took a name meanwhile: refresh what is known and try once more
-            known.refresh(connection, project_id)
-            names, skipped = _store_plain(connection, project_id, imported, path.name, known)
+            try:
+                names, skipped = _store_plain(connection, project_id, imported, path.name, known)
+            except IntegrityError:
+                # another process took a name meanwhile: refresh what is known and try once more
+                known.refresh(connection, project_id)
+                names, skipped = _store_plain(connection, project_id, imported, path.name, known)
         except SQLAlchemyError as exc:
             raise translate(exc, store.url) from exc
     else:
@@ -238,9 +239,9 @@ class _Known:
         fresh = _Known.load(connection, project_id)
         self.names, self.digests = fresh.names, fresh.digests
 
-    def free_name(self, name: str) -> str:
+    def free_name(self, name: str, *, also_taken: set[str] | frozenset[str] = frozenset()) -> str:
         candidate, number = name, 2
-        while candidate in self.names:
+        while candidate in self.names or candidate in also_taken:
             candidate, number = f"{name} ({number})", number + 1
         return candidate
 
@@ -255,16 +256,21 @@ def _store_plain(
     """The bulk path: one prepared INSERT per source, one transaction per file."""
     names: list[str] = []
     skipped: list[str] = []
-    added: list[tuple[str, str]] = []
+    # what this file adds is known to later files only once its transaction has committed, so a
+    # rolled-back file never makes a later one look like a duplicate of text that is not there
+    added_names: set[str] = set()
+    added_digests: dict[str, str] = {}
     with connection.begin():
         for source in imported:
             digest = _digest(source.text)
             # two respondents may give the same answer; only whole documents are duplicates
-            duplicate = known.digests.get(digest) if source.kind != "survey_response" else None
+            duplicate = None
+            if source.kind != "survey_response":
+                duplicate = added_digests.get(digest) or known.digests.get(digest)
             if duplicate is not None:
                 skipped.append(f"{source.name} has the same text as {duplicate!r}")
                 continue
-            name = known.free_name(source.name[:480])
+            name = known.free_name(source.name[:480], also_taken=added_names)
             result = connection.execute(
                 _INSERT.returning(_SOURCES.c.id) if source.segments else _INSERT,
                 {
@@ -290,9 +296,10 @@ def _store_plain(
                     [(source_id, g.kind, g.start, g.end, g.speaker) for g in source.segments],
                 )
             names.append(name)
-            added.append((name, digest))
-            known.names.add(name)
-            known.digests[digest] = name
+            added_names.add(name)
+            added_digests[digest] = name
+    known.names |= added_names
+    known.digests.update(added_digests)
     return names, skipped
 
 

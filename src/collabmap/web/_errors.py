@@ -21,6 +21,7 @@ from collabmap.errors import (
     AccessDenied,
     AlreadyExists,
     CollabmapError,
+    EditConflict,
     InvalidDocument,
     InvalidInput,
     SignInRefused,
@@ -58,7 +59,7 @@ def status_of(error: CollabmapError) -> int:
         return 403
     if isinstance(error, UnknownName):
         return 404
-    if isinstance(error, AlreadyExists):
+    if isinstance(error, AlreadyExists | EditConflict):
         return 409
     if isinstance(error, InvalidInput):
         return 422

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from jinja2 import Environment
 
+from collabmap.assessment import dom_id
 from collabmap.classify._labels import label_of
 from collabmap.framework import default_framework
 
@@ -35,10 +36,34 @@ def _percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+def _flag_groups(flags: list[Any]) -> list[dict[str, Any]]:
+    """Accountability flags grouped by activity: what passes (once) and the open questions,
+    so seven questions about one activity read as one block, not seven repeated reasons."""
+    groups: dict[str | None, dict[str, Any]] = {}
+    for flag in flags:
+        group = groups.setdefault(
+            flag.activity, {"activity": flag.activity, "situations": [], "questions": []}
+        )
+        situation = flag.reason.split(", and no arrangement")[0]
+        if situation not in group["situations"]:
+            group["situations"].append(situation)
+        if flag.question not in group["questions"]:
+            group["questions"].append(flag.question)
+    return list(groups.values())
+
+
+def _options_of(values: list[str]) -> list[tuple[str, str, None]]:
+    """Plain strings as radio or checkbox options (value and text alike, no hint)."""
+    return [(value, value, None) for value in values]
+
+
 def install(env: Environment) -> None:
     env.filters["label"] = _label
     env.filters["percent"] = _percent
+    env.filters["dom_id"] = dom_id
+    env.filters["flag_groups"] = _flag_groups
     env.globals["framework"] = default_framework()
+    env.globals["options_of"] = _options_of
 
 
 def structure_options() -> list[tuple[str, str]]:

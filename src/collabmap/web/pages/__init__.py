@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from collabmap.web.pages import account, partnerships, projects
+from collabmap.web.pages import account, assessments, partnerships, projects, respondents
 
 __all__ = ["router"]
 
@@ -12,3 +12,5 @@ router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
 router.include_router(projects.router)
 router.include_router(partnerships.router)
+router.include_router(assessments.router)
+router.include_router(respondents.router)

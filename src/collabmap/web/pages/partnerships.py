@@ -15,7 +15,11 @@ router = APIRouter()
 
 
 @router.get("/projects/{project}/partnerships/{name}")
-def partnership_page(request: Request, name: str, who: Annotated[Member, Depends(member)]) -> Any:
+def partnership_page(
+    request: Request, name: str, who: Annotated[Member, Depends(member)], saved: bool = False
+) -> Any:
     who.require("view")
     detail = partnership_detail(who.store, who.project, name)
-    return page(request, "partnership.html", project=who.project, member=who, detail=detail)
+    return page(
+        request, "partnership.html", project=who.project, member=who, detail=detail, saved=saved
+    )

@@ -114,8 +114,10 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("partnership_id", sa.Integer(), nullable=True),
         sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["partnership_id"],
             ["partnerships.id"],

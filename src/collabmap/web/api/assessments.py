@@ -1,0 +1,353 @@
+"""The guided assessment over JSON: the same questions, pages and checks as the web pages.
+
+Answers are sent page by page as the form fields the pages use (profile paths such as
+``lead.sector`` or ``activities[0].phases.design.citizens``, each with one value or a list), so
+a client that renders its own pages gets the same validation and messages as the browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Depends, Request, Response
+from pydantic import BaseModel, Field
+
+from collabmap.assessment import (
+    Question,
+    Questionnaire,
+    add_item,
+    check_draft,
+    draft_profile,
+    load_questions,
+    options_for,
+    read_page,
+    remove_item,
+)
+from collabmap.classify import classify
+from collabmap.errors import InvalidDocument, InvalidInput, Issue, UnknownName
+from collabmap.framework import default_framework
+from collabmap.store.assessments import (
+    AssessmentDraft,
+    StaleAnswers,
+    get_assessment,
+    list_assessments,
+    save_answers,
+    start_assessment,
+    submit_assessment,
+)
+from collabmap.web._context import Member, check_csrf, member
+
+__all__ = ["AssessmentOut", "assessment_out", "router"]
+
+router = APIRouter(tags=["assessment"])
+
+Answers = dict[
+    Annotated[str, Field(max_length=300)],
+    Annotated[str, Field(max_length=10_000)] | list[Annotated[str, Field(max_length=300)]],
+]
+
+
+class ProblemOut(BaseModel):
+    message: str
+    topic: str
+    page: str | None = None
+    index: int | None = None
+    field: str | None = None
+
+
+class AssessmentOut(BaseModel):
+    """An assessment: the answers so far (a draft profile), what stops it being saved, and —
+    once nothing does — the classification the answers imply."""
+
+    id: int
+    project: str
+    version: int = Field(description="send it back with the next answers to detect stale pages")
+    answers: dict[str, Any]
+    partnership: str | None = Field(description="the partnership it edits or became")
+    updated_at: datetime
+    submitted_at: datetime | None
+    problems: list[ProblemOut]
+    classification: dict[str, Any] | None
+
+
+class StartIn(BaseModel):
+    editing: str | None = Field(
+        default=None, max_length=300, description="start from this partnership's profile"
+    )
+
+
+class PageIn(BaseModel):
+    version: int | None = Field(default=None, description="the version the answers start from")
+    answers: Answers = Field(default_factory=dict, max_length=500)
+
+
+class SubmitIn(BaseModel):
+    version: int | None = None
+
+
+class SubmitOut(BaseModel):
+    partnership: str | None = Field(
+        description="the partnership saved (None when a respondent's answers were submitted)"
+    )
+
+
+def _csrf(request: Request, who: Member) -> None:
+    check_csrf(who.visitor, request.headers.get("X-CSRF-Token"))
+
+
+def assessment_out(draft: AssessmentDraft) -> AssessmentOut:
+    questionnaire = load_questions()
+    fw = default_framework()
+    problems = check_draft(draft.answers, questionnaire, fw)
+    result = None
+    if not problems:
+        result = classify(draft_profile(draft.answers, questionnaire, fw), fw).to_dict()
+    return AssessmentOut(
+        id=draft.id,
+        project=draft.project,
+        version=draft.version,
+        answers=draft.answers,
+        partnership=draft.partnership,
+        updated_at=draft.updated_at,
+        submitted_at=draft.submitted_at,
+        problems=[ProblemOut(**asdict(p)) for p in problems],
+        classification=result,
+    )
+
+
+def _own(who: Member, assessment_id: int) -> AssessmentDraft:
+    who.require("assess")
+    return get_assessment(who.store, who.project, assessment_id, who.user_id)
+
+
+def _questions_json(questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    fw = default_framework()
+
+    def question(q: Question) -> dict[str, Any]:
+        data: dict[str, Any] = q.model_dump(exclude={"options", "show"}, exclude_none=True)
+        data["options"] = [asdict(o) for o in options_for(q, fw, {})]
+        return data
+
+    topics = []
+    for topic in questionnaire.topics:
+        item: dict[str, Any] = {"id": topic.id, "title": topic.title}
+        if topic.collection:
+            item["collection"] = topic.collection
+            item["pages"] = [
+                {"id": p.id, "title": p.title, "questions": [question(q) for q in p.questions]}
+                for p in topic.pages
+            ]
+        else:
+            item["questions"] = [question(q) for q in topic.questions]
+        topics.append(item)
+    return topics
+
+
+@router.get("/assessment-questions", summary="The guided assessment's questions and options")
+def questions() -> list[dict[str, Any]]:
+    """Topics in order; each question's ``field`` is the form field (a profile path) its
+    answer is sent in. Collection topics (partners, activities, arrangements) have item pages
+    whose fields are sent prefixed with the item, e.g. ``activities[0].name``."""
+    return _questions_json(load_questions())
+
+
+@router.get("/projects/{project}/assessments", summary="Your assessments in a project")
+def assessments(who: Annotated[Member, Depends(member)]) -> list[AssessmentOut]:
+    who.require("assess")
+    return [assessment_out(d) for d in list_assessments(who.store, who.project, who.user_id)]
+
+
+@router.post(
+    "/projects/{project}/assessments", status_code=201, summary="Start a guided assessment"
+)
+def start(
+    request: Request,
+    response: Response,
+    who: Annotated[Member, Depends(member)],
+    body: Annotated[StartIn, Body()] = StartIn(),  # noqa: B008 - a default body
+) -> AssessmentOut:
+    _csrf(request, who)
+    who.require("edit" if body.editing else "assess")
+    draft = start_assessment(
+        who.store, who.project, who.user_id, actor=who.actor, editing=body.editing
+    )
+    project = quote(who.project, safe="")
+    response.headers["Location"] = f"/api/projects/{project}/assessments/{draft.id}"
+    return assessment_out(draft)
+
+
+@router.get("/projects/{project}/assessments/{assessment_id}", summary="One of your assessments")
+def one(assessment_id: int, who: Annotated[Member, Depends(member)]) -> AssessmentOut:
+    return assessment_out(_own(who, assessment_id))
+
+
+def _page_questions(topic_id: str, page_id: str | None) -> tuple[Any, list[Any]]:
+    topic = load_questions().topic(topic_id)
+    if topic is None:
+        raise UnknownName("assessment topic", topic_id, [t.id for t in load_questions().topics])
+    if page_id is None:
+        if topic.collection:
+            raise InvalidInput(
+                f"topic {topic_id!r} is a list: answer its items' pages "
+                f"(…/topics/{topic_id}/items/INDEX/PAGE)"
+            )
+        return topic, topic.questions
+    page = topic.page(page_id)
+    if page is None:
+        raise UnknownName("page", page_id, [p.id for p in topic.pages])
+    return topic, page.questions
+
+
+def _answer(
+    who: Member, assessment_id: int, body: PageIn, topic_id: str, page: str | None, index: int
+) -> AssessmentOut:
+    draft = _own(who, assessment_id)
+    topic, page_questions = _page_questions(topic_id, page)
+    prefix = ""
+    if page is not None:
+        items = draft.answers.get(topic.collection) or []
+        if not 0 <= index < len(items):
+            raise UnknownName(f"{topic.item}", str(index), None)
+        prefix = f"{topic.collection}[{index}]."
+    form = {k: [v] if isinstance(v, str) else v for k, v in body.answers.items()}
+    result = read_page(draft.answers, page_questions, form, default_framework(), prefix=prefix)
+    if result.errors:
+        raise InvalidDocument(
+            "your answers", [Issue(field, message) for field, message in result.errors.items()]
+        )
+    saved = save_answers(
+        who.store,
+        who.project,
+        draft.id,
+        who.user_id,
+        result.draft,
+        version=body.version,
+        actor=who.actor,
+        topic=topic_id if page is None else f"{topic_id} {index + 1} {page}",
+    )
+    return assessment_out(saved)
+
+
+@router.put(
+    "/projects/{project}/assessments/{assessment_id}/topics/{topic_id}",
+    summary="Answer one topic's questions",
+)
+def answer_topic(
+    request: Request,
+    assessment_id: int,
+    topic_id: str,
+    body: PageIn,
+    who: Annotated[Member, Depends(member)],
+) -> AssessmentOut:
+    _csrf(request, who)
+    return _answer(who, assessment_id, body, topic_id, None, 0)
+
+
+@router.post(
+    "/projects/{project}/assessments/{assessment_id}/topics/{topic_id}/items",
+    status_code=201,
+    summary="Add an item (partner, activity, arrangement) to a list topic",
+)
+def add(
+    request: Request,
+    assessment_id: int,
+    topic_id: str,
+    who: Annotated[Member, Depends(member)],
+    body: Annotated[SubmitIn, Body()] = SubmitIn(),  # noqa: B008 - a default body
+) -> AssessmentOut:
+    _csrf(request, who)
+    draft = _own(who, assessment_id)
+    topic = load_questions().topic(topic_id)
+    if topic is None or not topic.collection:
+        raise UnknownName("list topic", topic_id, None)
+    answers, index = add_item(draft.answers, topic.collection)
+    saved = save_answers(
+        who.store,
+        who.project,
+        draft.id,
+        who.user_id,
+        answers,
+        version=body.version,
+        actor=who.actor,
+        topic=f"{topic_id} (added {index + 1})",
+    )
+    return assessment_out(saved)
+
+
+@router.put(
+    "/projects/{project}/assessments/{assessment_id}/topics/{topic_id}/items/{index}/{page_id}",
+    summary="Answer one page of an item",
+)
+def answer_item(
+    request: Request,
+    assessment_id: int,
+    topic_id: str,
+    index: int,
+    page_id: str,
+    body: PageIn,
+    who: Annotated[Member, Depends(member)],
+) -> AssessmentOut:
+    _csrf(request, who)
+    return _answer(who, assessment_id, body, topic_id, page_id, index)
+
+
+@router.delete(
+    "/projects/{project}/assessments/{assessment_id}/topics/{topic_id}/items/{index}",
+    summary="Remove an item",
+)
+def remove(
+    request: Request,
+    assessment_id: int,
+    topic_id: str,
+    index: int,
+    who: Annotated[Member, Depends(member)],
+) -> AssessmentOut:
+    _csrf(request, who)
+    draft = _own(who, assessment_id)
+    topic = load_questions().topic(topic_id)
+    if topic is None or not topic.collection:
+        raise UnknownName("list topic", topic_id, None)
+    items = draft.answers.get(topic.collection) or []
+    if not 0 <= index < len(items):
+        raise UnknownName(f"{topic.item}", str(index), None)
+    saved = save_answers(
+        who.store,
+        who.project,
+        draft.id,
+        who.user_id,
+        remove_item(draft.answers, topic.collection, index),
+        version=None,
+        actor=who.actor,
+        topic=f"{topic_id} (removed {index + 1})",
+    )
+    return assessment_out(saved)
+
+
+@router.post(
+    "/projects/{project}/assessments/{assessment_id}/submit",
+    summary="Save the answers as the partnership (or, for a respondent, submit them)",
+)
+def submit(
+    request: Request,
+    assessment_id: int,
+    who: Annotated[Member, Depends(member)],
+    body: Annotated[SubmitIn, Body()] = SubmitIn(),  # noqa: B008 - a default body
+) -> SubmitOut:
+    _csrf(request, who)
+    draft = _own(who, assessment_id)
+    if body.version is not None and body.version != draft.version:
+        raise StaleAnswers
+    profile = draft_profile(draft.answers, load_questions(), default_framework())
+    name = submit_assessment(
+        who.store,
+        who.project,
+        draft.id,
+        who.user_id,
+        profile,
+        actor=who.actor,
+        as_partnership=who.can("edit"),
+    )
+    return SubmitOut(partnership=name)
