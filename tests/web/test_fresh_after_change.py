@@ -55,9 +55,9 @@ def kind_in_list(client: TestClient, name: str) -> str:
 
 def kind_on_page(client: TestClient, name: str) -> str:
     html = client.get(f"/projects/{PROJECT}/partnerships/{name}").text
-    found = re.search(r'<p class="govuk-panel__title[^"]*">(.*?)</p>', html, re.S)
+    found = re.search(r'<div class="app-result">\s*<p[^>]*>(.*?)</p>', html, re.S)
     assert found is not None
-    return found[1].strip()
+    return re.sub(r"<[^>]+>|Hybrid", "", found[1]).strip()
 
 
 def chart_key(client: TestClient) -> str:
