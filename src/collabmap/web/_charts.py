@@ -101,7 +101,6 @@ def _counts_chart(rows: list[ClassifiedPartnership]) -> bytes:
         widest = max((count for _, count in counts), default=1)
         axes.set_xlim(0, widest * 1.35)
         axes.set_xlabel("Number of partnerships")
-        axes.set_title(
-            f"Kinds of partnership ({len(rows)}; hatched: hybrids of two kinds)", loc="left"
-        )
+        hatched = "; hatched: hybrids of two kinds" if hybrids else ""
+        axes.set_title(f"Kinds of partnership ({len(rows)}{hatched})", loc="left")
         return render(figure, "svg")

@@ -112,6 +112,12 @@ def typology_chart(who: Annotated[Member, Depends(member)]) -> Response:
     """The typology chart of the partnership list (see :mod:`collabmap.web._charts`)."""
     who.require("view")
     svg = typology_svg(who.store, who.project, project_partnerships(who.store, who.project))
-    return Response(
-        svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=60"}
-    )
+    return Response(svg, media_type="image/svg+xml", headers=_SVG_HEADERS)
+
+
+_SVG_HEADERS = {
+    "Cache-Control": "private, max-age=60",
+    # matplotlib styles the drawing with a <style> element: the site-wide policy would block
+    # it when the chart is opened on its own (drawn all black); it may run no script
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
