@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -31,11 +32,23 @@ def _assets_ready() -> None:
         )
 
 
-def _run(app: object, host: str, port: int, *, certfile: Path | None, keyfile: Path | None) -> None:
+def _run(
+    app: object,
+    host: str,
+    port: int,
+    *,
+    certfile: Path | None,
+    keyfile: Path | None,
+    workers: int = 1,
+) -> None:
+    """Run uvicorn: ``app`` itself in this process, or with ``workers`` above 1 that many
+    processes each building the application (:mod:`collabmap.web._worker`)."""
     import uvicorn
 
     uvicorn.run(
-        app,  # type: ignore[arg-type]
+        "collabmap.web._worker:app" if workers > 1 else app,  # type: ignore[arg-type]
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
         host=host,
         port=port,
         log_level="warning",
@@ -57,6 +70,12 @@ def serve(
         bool,
         typer.Option(help="Mark cookies Secure (behind an HTTPS proxy). On with --certfile."),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Server processes: one per processor serves the most people."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web application over the store (sign in with an account from `user create`)."""
     from collabmap.web import WebSettings, create_app
@@ -69,8 +88,21 @@ def serve(
     scheme = "https" if certfile else "http"
     typer.echo(f"collabmap is serving {store.url.split('://')[0]} at {scheme}://{host}:{port}/")
     typer.echo("Press Ctrl+C to stop.")
+    if workers > 1:  # each worker opens this store again, by URL (see collabmap.web._worker)
+        from collabmap.store._engine import ENV_DB
+        from collabmap.web._worker import ENV_SECURE_COOKIES
+
+        os.environ[ENV_DB] = store.url
+        os.environ[ENV_SECURE_COOKIES] = "1" if settings.secure_cookies else "0"
     try:
-        _run(create_app(store, settings), host, port, certfile=certfile, keyfile=keyfile)
+        _run(
+            create_app(store, settings) if workers == 1 else None,
+            host,
+            port,
+            certfile=certfile,
+            keyfile=keyfile,
+            workers=workers,
+        )
     finally:
         store.close()
 

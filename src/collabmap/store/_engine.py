@@ -143,6 +143,10 @@ def open_store(db: str | None = None, *, migrate: bool = True, create: bool = Tr
             folder = Path(database).expanduser().resolve().parent
             if not folder.is_dir():
                 raise InvalidInput(f"cannot create the store {database}: no folder {folder}")
+            # the web server answers up to 40 requests at once, each holding a connection; a
+            # connection beyond the pool is closed after use and the next one opened afresh
+            # (with its pragmas), so keep enough open to serve them all
+            kwargs.update(pool_size=20, max_overflow=30)
     else:
         if parsed.drivername == "postgresql":
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)

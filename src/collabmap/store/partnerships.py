@@ -36,6 +36,7 @@ __all__ = [
     "PartnershipRow",
     "linked_sources",
     "partnership_rows",
+    "partnership_sources",
     "save_profile",
     "store_profile",
 ]
@@ -43,13 +44,15 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class PartnershipRow:
-    """One partnership: its id and ``revision`` (together a cache key for anything derived
-    from the profile) and the profile itself."""
+    """One partnership: its id, ``guid`` and ``revision`` (together a cache key for anything
+    derived from the profile, even when a deleted partnership's id is used again) and the
+    profile itself."""
 
     id: int
     name: str
     revision: int
     profile: dict[str, Any] | None
+    guid: str = ""
 
 
 def partnership_rows(
@@ -60,11 +63,11 @@ def partnership_rows(
     with store.reading() as session:
         project = get_project(session, project_name)
         heads = session.execute(
-            select(Partnership.id, Partnership.name, Partnership.revision)
+            select(Partnership.id, Partnership.name, Partnership.revision, Partnership.guid)
             .where(Partnership.project_id == project.id)
             .order_by(Partnership.name)
         ).all()
-        wanted = [pid for pid, _, rev in heads if not known or known.get(pid) != rev]
+        wanted = [pid for pid, _, rev, _ in heads if not known or known.get(pid) != rev]
         profiles: dict[int, dict[str, Any] | None] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -73,7 +76,10 @@ def partnership_rows(
                     select(Partnership.id, Partnership.profile).where(Partnership.id.in_(chunk))
                 ).all()
             )
-        return [PartnershipRow(pid, name, rev, profiles.get(pid)) for pid, name, rev in heads]
+        return [
+            PartnershipRow(pid, name, rev, profiles.get(pid), guid)
+            for pid, name, rev, guid in heads
+        ]
 
 
 def linked_sources(store: Store, project_name: str, partnership: str) -> list[str]:
@@ -81,14 +87,20 @@ def linked_sources(store: Store, project_name: str, partnership: str) -> list[st
     with store.reading() as session:
         project = get_project(session, project_name)
         case = find_partnership(session, project, partnership)
-        return list(
-            session.scalars(
-                select(Source.name)
-                .join(SourcePartnership, SourcePartnership.source_id == Source.id)
-                .where(SourcePartnership.partnership_id == case.id)
-                .order_by(Source.name)
-            )
+        return partnership_sources(session, case.id)
+
+
+def partnership_sources(session: Session, partnership_id: int) -> list[str]:
+    """Names of the sources linked to the partnership with this id, in order (for a caller
+    that already holds a session and the partnership)."""
+    return list(
+        session.scalars(
+            select(Source.name)
+            .join(SourcePartnership, SourcePartnership.source_id == Source.id)
+            .where(SourcePartnership.partnership_id == partnership_id)
+            .order_by(Source.name)
         )
+    )
 
 
 def _update(session: Session, case: Partnership, profile: Profile) -> None:

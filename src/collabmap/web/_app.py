@@ -162,6 +162,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     templates = Jinja2Templates(directory=TEMPLATES, context_processors=[_filters.page_context])
     _filters.install(templates.env)
+    templates.env.auto_reload = False  # templates ship with the package: no stat() per page
     app.state.templates = templates
     install_error_handlers(app)
 

@@ -7,6 +7,7 @@ partnerships classifies only those whose profile changed since the last view.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -23,15 +24,17 @@ from collabmap.store import Store
 from collabmap.store.accounts import project_roles
 from collabmap.store.matrix import partnership_quotes
 from collabmap.store.models import Code, Partnership, Project, Source
-from collabmap.store.partnerships import PartnershipRow, linked_sources, partnership_rows
+from collabmap.store.partnerships import PartnershipRow, partnership_rows, partnership_sources
 from collabmap.store.projects import find_partnership, get_project
 
 __all__ = [
     "ClassifiedPartnership",
     "PartnershipDetail",
+    "PartnershipList",
     "ProjectCard",
     "classified_partnerships",
     "partnership_detail",
+    "project_partnerships",
     "user_projects",
 ]
 
@@ -74,26 +77,30 @@ class PartnershipDetail:
     quotes: list[dict[str, str]] = field(default_factory=list)
 
 
+_Key = tuple[str, int, str, int]
+"""(store URL, partnership id, guid, revision): what a classification is derived from. The
+revision goes up on every profile change; the guid tells apart a new partnership that reuses
+a deleted one's id, and the URL two stores in one process."""
+
+
 class _ClassificationCache:
-    """Classifications by (partnership id, revision), least recently used dropped first."""
+    """Classification summaries by :data:`_Key`, least recently used dropped first."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[int, int], ClassifiedPartnership] = OrderedDict()
+        self._items: OrderedDict[_Key, ClassifiedPartnership] = OrderedDict()
         self._lock = threading.Lock()
 
-    def known(self, ids: list[int]) -> dict[int, int]:
+    def get_many(self, keys: list[_Key]) -> list[ClassifiedPartnership | None]:
+        """The cached summaries of ``keys``, None where there is none (one lock for all)."""
         with self._lock:
-            return {pid: rev for pid, rev in self._items if pid in set(ids)}
+            found = [self._items.get(key) for key in keys]
+            for key, item in zip(keys, found, strict=True):
+                if item is not None:
+                    self._items.move_to_end(key)
+            return found
 
-    def get(self, key: tuple[int, int]) -> ClassifiedPartnership | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def put(self, key: tuple[int, int], value: ClassifiedPartnership) -> None:
+    def put(self, key: _Key, value: ClassifiedPartnership) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -103,8 +110,8 @@ class _ClassificationCache:
 
 _cache = _ClassificationCache()
 _revisions: dict[str, dict[int, int]] = {}
-"""Per store URL and project: the (id → revision) pairs last classified, to skip reading
-profiles that have not changed."""
+"""Per store URL and project: the (id → revision) pairs last classified, so that the profiles
+of partnerships unchanged since are not read at all."""
 
 
 def user_projects(store: Store, user_id: int) -> list[ProjectCard]:
@@ -163,34 +170,85 @@ def _summarise(row: PartnershipRow) -> ClassifiedPartnership:
     )
 
 
-def classified_partnerships(store: Store, project_name: str) -> list[ClassifiedPartnership]:
-    """Every partnership of the project with its classification summary, by name."""
+def _key(store: Store, row: PartnershipRow) -> _Key:
+    return (store.url, row.id, row.guid, row.revision)
+
+
+@dataclass(frozen=True)
+class PartnershipList:
+    """A project's partnerships with their classification summaries, by name (read only),
+    and a ``fingerprint`` that changes whenever any partnership is added, removed, renamed or
+    changed — a cache key for anything drawn from the list, such as its chart."""
+
+    rows: list[ClassifiedPartnership]
+    fingerprint: str
+
+
+_lists: dict[str, tuple[tuple[_Key, ...], PartnershipList]] = {}
+"""Per store URL and project: the last list made, with the keys it was made from."""
+_list_locks: dict[str, threading.Lock] = {}
+_list_locks_lock = threading.Lock()
+
+
+def _list_lock(memo_key: str) -> threading.Lock:
+    with _list_locks_lock:
+        return _list_locks.setdefault(memo_key, threading.Lock())
+
+
+def project_partnerships(store: Store, project_name: str) -> PartnershipList:
+    """Every partnership of the project with its classification summary, by name.
+
+    Each call reads the partnerships' ids, names and revisions, so a change made anywhere (a
+    page, the API, the library) shows at once. When they are as last time, the last list is
+    given again; otherwise only the profiles of partnerships new or changed since are read and
+    classified, by one request at a time per project (others wait for it rather than read and
+    classify the same profiles too)."""
     memo_key = f"{store.url}\x00{project_name}"
-    known = _revisions.get(memo_key, {})
-    rows = partnership_rows(store, project_name, known=known)
-    found = []
-    for row in rows:
-        cached = _cache.get((row.id, row.revision))
-        if cached is None or cached.name != row.name:
-            if row.profile is None and known.get(row.id) == row.revision:
-                # the cache dropped it meanwhile: read the profiles again
-                rows = partnership_rows(store, project_name)
-                return _classify_all(memo_key, rows)
-            cached = _summarise(row)
-            _cache.put((row.id, row.revision), cached)
-        found.append(cached)
-    _revisions[memo_key] = {row.id: row.revision for row in rows}
-    return found
+    if memo_key not in _lists:
+        with _list_lock(memo_key):
+            if memo_key not in _lists:
+                return _make_list(store, project_name, memo_key, None)
+    rows = partnership_rows(store, project_name, known=_revisions.get(memo_key, {}))
+    keys = tuple(_key(store, row) for row in rows)
+    last = _lists.get(memo_key)
+    if last is not None and last[0] == keys:
+        return last[1]
+    with _list_lock(memo_key):
+        return _make_list(store, project_name, memo_key, rows)
 
 
-def _classify_all(memo_key: str, rows: list[PartnershipRow]) -> list[ClassifiedPartnership]:
-    found = []
-    for row in rows:
-        summary = _summarise(row)
-        _cache.put((row.id, row.revision), summary)
-        found.append(summary)
+def _make_list(
+    store: Store, project_name: str, memo_key: str, rows: list[PartnershipRow] | None
+) -> PartnershipList:
+    """The list for ``rows`` (read now when None), classifying what the cache lacks."""
+    if rows is None:
+        rows = partnership_rows(store, project_name, known=_revisions.get(memo_key, {}))
+    keys = tuple(_key(store, row) for row in rows)
+    last = _lists.get(memo_key)
+    if last is not None and last[0] == keys:
+        return last[1]
+    found = _cache.get_many(list(keys))
+    if any(item is None and row.profile is None for item, row in zip(found, rows, strict=True)):
+        # a partnership seen before is no longer cached (dropped, or its id reused): read all
+        rows = partnership_rows(store, project_name)
+        keys = tuple(_key(store, row) for row in rows)
+        found = _cache.get_many(list(keys))
+    summaries = []
+    for item, row, key in zip(found, rows, keys, strict=True):
+        if item is None or item.name != row.name:
+            item = _summarise(row)
+            _cache.put(key, item)
+        summaries.append(item)
+    listing = PartnershipList(summaries, hashlib.sha256(repr(keys).encode()).hexdigest()[:16])
+    _lists[memo_key] = (keys, listing)
     _revisions[memo_key] = {row.id: row.revision for row in rows}
-    return found
+    return listing
+
+
+def classified_partnerships(store: Store, project_name: str) -> list[ClassifiedPartnership]:
+    """Every partnership of the project with its classification summary, by name (a new list
+    each call; see :func:`project_partnerships`)."""
+    return list(project_partnerships(store, project_name).rows)
 
 
 def structure_counts(rows: list[ClassifiedPartnership]) -> list[tuple[str, int]]:
@@ -200,13 +258,43 @@ def structure_counts(rows: list[ClassifiedPartnership]) -> list[tuple[str, int]]
     return [(label, counts[label]) for label in order if counts[label]]
 
 
+_Judged = tuple[Profile | None, Classification | None, str | None]
+_judged: OrderedDict[_Key, _Judged] = OrderedDict()
+_judged_lock = threading.Lock()
+_JUDGED_KEPT = 2_000
+
+
+def _judge(key: _Key, name: str, data: dict[str, Any]) -> _Judged:
+    """The partnership's profile and classification (or why there is none), kept by
+    :data:`_Key`: a changed profile has a new revision, so it is judged afresh on its next
+    view, and an unchanged one is not parsed and classified again."""
+    with _judged_lock:
+        found = _judged.get(key)
+        if found is not None:
+            _judged.move_to_end(key)
+            return found
+    try:
+        profile = parse_profile(data, source=name)
+        judged: _Judged = (profile, classify(profile), None)
+    except CollabmapError as exc:
+        judged = (None, None, str(exc))
+    with _judged_lock:
+        _judged[key] = judged
+        while len(_judged) > _JUDGED_KEPT:
+            _judged.popitem(last=False)
+    return judged
+
+
 def partnership_detail(store: Store, project_name: str, name: str) -> PartnershipDetail:
-    """One partnership: its profile, classification (or why there is none) and evidence."""
+    """One partnership: its profile, classification (or why there is none) and evidence,
+    read in one session."""
     with store.reading() as session:
         project = get_project(session, project_name)
         case = find_partnership(session, project, name)
         data = dict(case.profile or {"name": case.name})
-        found = partnership_quotes(session, project, partnerships=[case.name])[:QUOTES_SHOWN]
+        case_name = case.name
+        key: _Key = (store.url, case.id, case.guid, case.revision)
+        found = partnership_quotes(session, project, partnerships=[case_name])[:QUOTES_SHOWN]
         codes = dict(
             session.execute(
                 select(Code.id, Code.name).where(Code.id.in_({code for _, code, _ in found}))
@@ -216,21 +304,14 @@ def partnership_detail(store: Store, project_name: str, name: str) -> Partnershi
             {"source": quote.source, "text": quote.text, "code": codes.get(code, "")}
             for _, code, quote in found
         ]
-        case_name = case.name
-    profile: Profile | None = None
-    classification = None
-    problem = None
-    try:
-        profile = parse_profile(data, source=case_name)
-        classification = classify(profile)
-    except CollabmapError as exc:
-        problem = str(exc)
+        sources = partnership_sources(session, case.id)
+    profile, classification, problem = _judge(key, case_name, data)
     return PartnershipDetail(
         name=case_name,
         profile=profile,
         profile_data=data,
         classification=classification,
         problem=problem,
-        sources=linked_sources(store, project_name, case_name),
+        sources=sources,
         quotes=quotes,
     )

@@ -7,8 +7,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from collabmap.store.charts import project_chart
+from collabmap.web._charts import typology_response
 from collabmap.web.api._common import ProjectMember, problems
-from collabmap.web.pages.projects import typology_svg
 
 router = APIRouter(prefix="/projects/{project}/charts", tags=["charts"])
 
@@ -53,4 +53,5 @@ def typology(who: ProjectMember) -> TypologyData:
 def typology_image(who: ProjectMember) -> Response:
     """The chart itself, as the project's page shows it (drawn once per state of the
     project's classifications)."""
-    return typology_svg(who)
+    who.require("view")
+    return typology_response(who.store, who.project)

@@ -3,8 +3,6 @@ and the typology chart."""
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -12,10 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from collabmap.errors import InvalidInput
-from collabmap.store.charts import project_chart
 from collabmap.store.projects import create_project
+from collabmap.web._charts import chart_alt, typology_response
 from collabmap.web._context import Member, Visitor, member, visitor
-from collabmap.web._data import classified_partnerships, structure_counts, user_projects
+from collabmap.web._data import project_partnerships, structure_counts, user_projects
 from collabmap.web._filters import structure_options
 from collabmap.web.pages._forms import errors_by_field, page, read_form
 from collabmap.web.partnership_filters import PAGE_SIZE, PartnershipFilter
@@ -80,7 +78,8 @@ def partnership_list(
     filters: Annotated[PartnershipFilter, Depends()],
 ) -> Any:
     who.require("view")
-    rows = classified_partnerships(who.store, who.project)
+    listing = project_partnerships(who.store, who.project)
+    rows = listing.rows
     chosen = filters.apply(rows)
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
     current = min(filters.page, pages)
@@ -103,38 +102,13 @@ def partnership_list(
         page_number=current,
         pages=pages,
         page_query=urlencode(query),
-        chart_key=_fingerprint(rows),
+        chart_key=listing.fingerprint,
+        chart_alt=chart_alt(len(rows)),
     )
-
-
-_chart_lock = threading.Lock()
-_charts: dict[tuple[str, str], bytes] = {}
-
-
-def _fingerprint(rows: list[Any]) -> str:
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(f"{row.name}\x00{row.label}\x00{sorted(row.scores.items())}\x01".encode())
-    return digest.hexdigest()[:16]
 
 
 @router.get("/projects/{project}/charts/typology.svg")
-def typology_svg(who: Annotated[Member, Depends(member)]) -> Response:
-    """The typology chart, drawn once per state of the project's classifications."""
+def typology_chart(who: Annotated[Member, Depends(member)]) -> Response:
+    """The typology chart of the partnership list (see :mod:`collabmap.web._charts`)."""
     who.require("view")
-    key = (
-        f"{who.store.url}\x00{who.project}",
-        _fingerprint(classified_partnerships(who.store, who.project)),
-    )
-    svg = _charts.get(key)
-    if svg is None:
-        with _chart_lock:  # matplotlib draws one chart at a time
-            svg = _charts.get(key)
-            if svg is None:
-                svg = project_chart(who.store, who.project, "typology").draw("svg")
-                if len(_charts) > 64:
-                    _charts.clear()
-                _charts[key] = svg
-    return Response(
-        svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=60"}
-    )
+    return typology_response(who.store, who.project)
