@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from collabmap.web.pages import account, assessments, partnerships, projects, respondents
+from collabmap.web.pages import (
+    account,
+    assessments,
+    partnerships,
+    projects,
+    respondents,
+    sources,
+)
 
 __all__ = ["router"]
 
@@ -14,3 +21,4 @@ router.include_router(projects.router)
 router.include_router(partnerships.router)
 router.include_router(assessments.router)
 router.include_router(respondents.router)
+router.include_router(sources.router)
