@@ -152,7 +152,7 @@ function suggestions() {
   return [...workspace.querySelectorAll(".app-suggestion")];
 }
 
-function review(index) {
+function review(index, before = "") {
   const items = suggestions();
   if (items.length === 0) {
     current = null;
@@ -163,13 +163,17 @@ function review(index) {
   for (const other of items) other.classList.remove("app-suggestion--current");
   item.classList.add("app-suggestion--current");
   current = item.dataset.id;
+  for (const mark of workspace.querySelectorAll("#source-text mark")) {
+    const ids = mark.dataset.codings.split(" ");
+    mark.classList.toggle("app-coded--current", ids.includes(current));
+  }
   item.focus();
   document.getElementById(`c-${current}`)?.scrollIntoView({ block: "center" });
   item.scrollIntoView({ block: "nearest" });
   const quote = item.querySelector(".app-quote")?.textContent ?? "";
   const place = items.indexOf(item) + 1;
   say(
-    `Suggestion ${place} of ${items.length}: ${item.dataset.code}, ` +
+    `${before}Suggestion ${place} of ${items.length}: ${item.dataset.code}, ` +
       `${item.dataset.confidence} confident. “${quote}”. Press a to accept, r to reject.`,
   );
 }
@@ -200,8 +204,7 @@ async function decide(status) {
     say(`${verb} ${item.dataset.code}. No suggestions left to review.`);
     return;
   }
-  review(index);
-  say(`${verb} ${item.dataset.code}. ${announcer.textContent}`);
+  review(index, `${verb} ${item.dataset.code}. `);
 }
 
 function onKey(event) {
