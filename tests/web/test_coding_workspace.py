@@ -174,6 +174,8 @@ def test_refusals_name_no_more_than_they_should(project: Store) -> None:
     assert missing.status_code == 404
     assert ann.call("GET", "/api/projects/Elsewhere/sources").status_code == 404
     coded = apply_code(project, "Riverside", "interview.txt", "activity:co_design", quote=QUOTE)
+    garbled = ann.browser.post(BASE + "/codings/remove", {"coding": "not-a-coding"})
+    assert garbled.status_code == 422 and "reload the page" in garbled.text
     elsewhere = "/api/projects/Riverside/sources/board-notes.txt/codings"
     assert ann.call("DELETE", f"{elsewhere}/{coded.id}").status_code == 404
 
@@ -222,7 +224,7 @@ def test_removing_a_coding_someone_else_removed_is_a_conflict_not_a_silent_succe
     second = bea.call("DELETE", f"{API}/codings/{coded.id}?version=1")
     assert second.status_code == 409
     assert second.json()["detail"].startswith("ann removed this coding at")
-    page = bea.browser.post(f"{BASE}/codings/{coded.id}/remove", {"version": "1"})
+    page = bea.browser.post(f"{BASE}/codings/remove", {"coding": f"{coded.id}:1"})
     assert page.status_code == 409
     assert "There is a problem" in page.text and "Ann removed this coding at" in page.text
 
@@ -248,7 +250,7 @@ def test_suggestions_are_reviewed_most_confident_first_and_a_stale_decision_conf
     assert late.json()["detail"].startswith("ann marked this coding accepted at")
     assert ann.call("GET", API + "/codings").json()[0]["status"] == "accepted"
     # the page's form rejects the other, and it leaves the list of suggestions
-    rejected = bea.browser.post(f"{BASE}/suggestions/{low}/reject", {"version": "1"})
+    rejected = bea.browser.post(f"{BASE}/suggestions/decide", {"decision": f"rejected:{low}:1"})
     assert rejected.status_code == 303 and rejected.headers["location"].endswith("#suggestions")
     assert ann.call("GET", API + "/suggestions").json() == []
     assert [e.action for e in project_log(project, "Riverside")[:2]] == [

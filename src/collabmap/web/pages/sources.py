@@ -223,17 +223,28 @@ async def code_passage(request: Request, source: str, who: MemberDep) -> Any:
     return _passage(request, who, source, passage, values, errors)
 
 
-async def _decide(request: Request, who: Member, source: str, coding_id: int, action: str) -> Any:
+def _choice(value: Any, kinds: tuple[str, ...]) -> tuple[str, int, int | None]:
+    """A button's value: ``[kind:]ID:VERSION`` (the coding and the version shown)."""
+    parts = str(value or "").split(":")
+    kind = parts.pop(0) if len(parts) == 3 else kinds[0]
+    numbers = [_int(p) for p in parts]
+    if kind not in kinds or len(numbers) != 2 or numbers[0] is None:
+        raise InvalidInput("the form did not say which coding it is about; reload the page")
+    return kind, numbers[0], numbers[1]
+
+
+async def _decide(request: Request, who: Member, source: str, field: str) -> Any:
     form = await read_form(request, who.visitor)
     who.require("code")
-    version = _int(form.get("version"))
     try:
-        if action == "remove":
+        if field == "coding":
+            _, coding_id, version = _choice(form.get("coding"), ("remove",))
             remove_coding(who.store, who.project, coding_id, version=version, actor=who.actor)
             anchor = "codings"
         else:
+            status, coding_id, version = _choice(form.get("decision"), ("accepted", "rejected"))
             review_coding(
-                who.store, who.project, coding_id, action, version=version, actor=who.actor
+                who.store, who.project, coding_id, status, version=version, actor=who.actor
             )
             anchor = "suggestions"
     except CodingChanged as exc:
@@ -243,19 +254,16 @@ async def _decide(request: Request, who: Member, source: str, coding_id: int, ac
     return _back(request, who, source, anchor)
 
 
-@router.post("/projects/{project}/sources/{source}/codings/{coding_id}/remove")
-async def coding_remove(request: Request, source: str, coding_id: int, who: MemberDep) -> Any:
-    return await _decide(request, who, source, coding_id, "remove")
+@router.post("/projects/{project}/sources/{source}/codings/remove")
+async def coding_remove(request: Request, source: str, who: MemberDep) -> Any:
+    """Remove the coding whose button was pressed (its value: ``ID:VERSION``)."""
+    return await _decide(request, who, source, "coding")
 
 
-@router.post("/projects/{project}/sources/{source}/suggestions/{coding_id}/accept")
-async def suggestion_accept(request: Request, source: str, coding_id: int, who: MemberDep) -> Any:
-    return await _decide(request, who, source, coding_id, "accepted")
-
-
-@router.post("/projects/{project}/sources/{source}/suggestions/{coding_id}/reject")
-async def suggestion_reject(request: Request, source: str, coding_id: int, who: MemberDep) -> Any:
-    return await _decide(request, who, source, coding_id, "rejected")
+@router.post("/projects/{project}/sources/{source}/suggestions/decide")
+async def suggestion_decide(request: Request, source: str, who: MemberDep) -> Any:
+    """Accept or reject the suggestion whose button was pressed (``accepted:ID:VERSION``)."""
+    return await _decide(request, who, source, "decision")
 
 
 @router.post("/projects/{project}/sources/{source}/suggestions")
