@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from collabmap.errors import CollabmapError, EditConflict, InvalidInput
+from collabmap.errors import CollabmapError, EditConflict, InvalidInput, UnknownName
 from collabmap.store.coding import (
     CodingChanged,
     MemoChanged,
@@ -166,8 +166,6 @@ def _passage(
     segments = list_segments(who.store, who.project, source)
     passage = next((s for s in segments if s.id == segment_id and s.kind != "sentence"), None)
     if passage is None:
-        from collabmap.errors import UnknownName
-
         raise UnknownName(f"passage of {source!r}", str(segment_id), None)
     parts = [
         s
@@ -326,8 +324,6 @@ def _coding_of(who: Member, source: str, coding_id: int | None) -> Any:
     workspace = open_source(who.store, who.project, source)
     found = next((c for c in workspace.codings if c.id == coding_id), None)
     if found is None:
-        from collabmap.errors import UnknownName
-
         raise UnknownName(f"coding of {source!r}", str(coding_id), None)
     return found
 
@@ -381,8 +377,6 @@ def _memo(who: Member, source: str, memo_id: int) -> Any:
     workspace = open_source(who.store, who.project, source)
     found = next((m for m in workspace.memos if m.id == memo_id), None)
     if found is None:
-        from collabmap.errors import UnknownName
-
         raise UnknownName(f"memo on {source!r}", str(memo_id), None)
     return found
 
