@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from collabmap.errors import InvalidDocument, Issue, UnknownName
 from collabmap.store.coding import (
@@ -26,16 +26,38 @@ from collabmap.store.coding import (
     review_coding,
     write_memo,
 )
+from collabmap.store.projects import find_source, get_project
 from collabmap.store.workspace import MemoInfo, coding_source, list_sources, open_source
-from collabmap.web._context import Member, check_csrf, member
+from collabmap.web._context import Member
 from collabmap.web._errors import problem
+from collabmap.web.api._common import Changing, ProjectMember, problems
 from collabmap.web._suggestion_jobs import current_run, start_run
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["coding"])
 
-MemberDep = Annotated[Member, Depends(member)]
+SourceName = Annotated[
+    str,
+    Path(
+        description="The source's name (URL-encoded), as imported.",
+        min_length=1,
+        max_length=500,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+    ),
+]
+
+
+def known_source(source: SourceName, who: ProjectMember) -> str:
+    """The source named in the path, once it is known to exist in the project: an unknown
+    one is a 404 before the body of the request is looked at."""
+    with who.store.reading() as session:
+        find_source(session, get_project(session, who.project), source)
+    return source
+
+
+KnownSource = Annotated[str, Depends(known_source)]
+MemberDep = ProjectMember
 
 
 class SourceOut(BaseModel):
@@ -105,6 +127,8 @@ class SourceDetailOut(BaseModel):
 
 class CodingIn(BaseModel):
     """A code applied to ``start``–``end`` (code points), or to a whole ``segment``."""
+    model_config = ConfigDict(extra="forbid")
+
 
     code: str = Field(min_length=1, max_length=500, description="a path, concept or name")
     start: int | None = Field(default=None, ge=0)
@@ -124,17 +148,23 @@ class CodingIn(BaseModel):
 
 
 class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     status: Literal["accepted", "rejected"]
     version: int | None = Field(default=None, description="the version you saw")
 
 
 class MemoIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     title: str = Field(min_length=1, max_length=300)
     text: str = Field(default="", max_length=100_000)
     coding: int | None = Field(default=None, description="a coding the memo is about")
 
 
 class MemoEditIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     title: str = Field(min_length=1, max_length=300)
     text: str = Field(default="", max_length=100_000)
     version: int = Field(description="the version you opened")
@@ -150,10 +180,6 @@ class RunOut(BaseModel):
     seconds: float
     report: dict[str, Any] | None
     error: str | None
-
-
-def _csrf(request: Request, who: Member) -> None:
-    check_csrf(who.visitor, request.headers.get("X-CSRF-Token"))
 
 
 def _coding(info: CodingInfo) -> CodingOut:
@@ -200,8 +226,22 @@ def _coder(who: Member) -> str:
     return who.visitor.account().account.name
 
 
-@router.get("/projects/{project}/sources", summary="The project's sources, with their counts")
-def sources(who: MemberDep, name: Annotated[str, Query(max_length=200)] = "") -> list[SourceOut]:
+_SOURCE = "/projects/{project}/sources/{source}"
+
+
+@router.get(
+    "/projects/{project}/sources",
+    summary="The project's sources, with their counts",
+    responses=problems(401, 403, 404),
+)
+def sources(
+    who: ProjectMember,
+    name: Annotated[
+        str, Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$", description="a part of the name")
+    ] = "",
+) -> list[SourceOut]:
+    """Every source of the project whose name contains ``name`` (ignoring case), with its
+    accepted codings, suggestions waiting for review and memos."""
     who.require("view")
     return [
         SourceOut(
@@ -216,8 +256,10 @@ def sources(who: MemberDep, name: Annotated[str, Query(max_length=200)] = "") ->
     ]
 
 
-@router.get("/projects/{project}/sources/{source}", summary="A source, ready to code")
-def source_detail(source: str, who: MemberDep) -> SourceDetailOut:
+@router.get(_SOURCE, summary="A source, ready to code", responses=problems(401, 403, 404))
+def source_detail(source: KnownSource, who: ProjectMember) -> SourceDetailOut:
+    """The text (offsets are code points into it), its reading blocks (speaker turns for a
+    transcript, else paragraphs), its codings and suggestions, its memos and the code tree."""
     who.require("view")
     ws = open_source(who.store, who.project, source)
     return SourceDetailOut(
@@ -231,28 +273,39 @@ def source_detail(source: str, who: MemberDep) -> SourceDetailOut:
         codings=[_coding(c) for c in ws.codings],
         memos=[_memo(m) for m in ws.memos],
         codes=[
-            CodeOut(path=c.path, group=c.group, codable=c.codable, depth=c.depth, concept=c.concept)
+            CodeOut(
+                path=c.path, group=c.group, codable=c.codable, depth=c.depth, concept=c.concept
+            )
             for c in ws.codes
         ],
     )
 
 
-@router.get("/projects/{project}/sources/{source}/codings", summary="A source's codings")
-def source_codings(source: str, who: MemberDep) -> list[CodingOut]:
+@router.get(
+    _SOURCE + "/codings", summary="A source's codings", responses=problems(401, 403, 404)
+)
+def source_codings(source: KnownSource, who: ProjectMember) -> list[CodingOut]:
+    """The accepted codings of the source, in reading order."""
     who.require("view")
     ws = open_source(who.store, who.project, source)
     return [_coding(c) for c in ws.codings if c.status == "accepted"]
 
 
 @router.post(
-    "/projects/{project}/sources/{source}/codings",
+    _SOURCE + "/codings",
     status_code=201,
     summary="Apply a code to a span or a segment of the source",
+    responses=problems(401, 403, 404),
 )
 def add_coding(
-    request: Request, response: Response, source: str, body: CodingIn, who: MemberDep
+    response: Response,
+    source: KnownSource,
+    body: CodingIn,
+    who: ProjectMember,
+    changer: Changing,
 ) -> CodingOut:
-    _csrf(request, who)
+    """Codes the span ``start``–``end`` (Unicode code points of the text), or a whole
+    ``segment``. A span outside the text, an unknown code or a code group is a 422."""
     who.require("code")
     try:
         info = apply_code(
@@ -278,18 +331,20 @@ def add_coding(
 
 
 @router.delete(
-    "/projects/{project}/sources/{source}/codings/{coding_id}",
+    _SOURCE + "/codings/{coding_id}",
     status_code=204,
-    summary="Remove a coding (409 if someone changed or removed it since you saw it)",
+    summary="Remove a coding",
+    responses=problems(401, 403, 404, 409),
 )
 def delete_coding(
-    request: Request,
-    source: str,
+    source: KnownSource,
     coding_id: int,
-    who: MemberDep,
+    who: ProjectMember,
+    changer: Changing,
     version: Annotated[int | None, Query(description="the version you saw")] = None,
 ) -> Response:
-    _csrf(request, who)
+    """With ``version``, a coding someone reviewed or removed since you saw it is not
+    removed: 409, saying who did it and when."""
     who.require("code")
     _on_source(who, source, coding_id)
     remove_coding(who.store, who.project, coding_id, version=version, actor=who.actor)
@@ -297,22 +352,30 @@ def delete_coding(
 
 
 @router.get(
-    "/projects/{project}/sources/{source}/suggestions",
+    _SOURCE + "/suggestions",
     summary="Suggestions waiting for review, most confident first",
+    responses=problems(401, 403, 404),
 )
-def source_suggestions(source: str, who: MemberDep) -> list[CodingOut]:
+def source_suggestions(source: KnownSource, who: ProjectMember) -> list[CodingOut]:
+    """The machine's suggestions for the source that nobody has accepted or rejected yet."""
     who.require("view")
     return [_coding(c) for c in open_source(who.store, who.project, source).suggestions]
 
 
 @router.put(
-    "/projects/{project}/sources/{source}/suggestions/{coding_id}",
-    summary="Accept or reject a suggestion (409 if someone decided it since you saw it)",
+    _SOURCE + "/suggestions/{coding_id}",
+    summary="Accept or reject a suggestion",
+    responses=problems(401, 403, 404, 409),
 )
 def review_suggestion(
-    request: Request, source: str, coding_id: int, body: ReviewIn, who: MemberDep
+    source: KnownSource,
+    coding_id: int,
+    body: ReviewIn,
+    who: ProjectMember,
+    changer: Changing,
 ) -> CodingOut:
-    _csrf(request, who)
+    """With ``version``, a suggestion someone decided since you saw it is left as they
+    decided: 409, saying who and when. Accepted suggestions teach the next run."""
     who.require("code")
     _on_source(who, source, coding_id)
     info = review_coding(
@@ -329,42 +392,46 @@ def _run(who: Member, source: str) -> RunOut:
 
 
 @router.post(
-    "/projects/{project}/sources/{source}/suggestion-runs",
+    _SOURCE + "/suggestion-runs",
     status_code=202,
     summary="Start suggesting codes for the source, in the background",
+    responses=problems(401, 403, 404),
 )
-def start_suggestions(request: Request, source: str, who: MemberDep) -> RunOut:
+def start_suggestions(source: KnownSource, who: ProjectMember, changer: Changing) -> RunOut:
     """Learning from the project's decisions retrains the models, which can take minutes:
     the run goes on in the background; ask ``GET …/suggestion-runs/latest`` how it goes."""
-    _csrf(request, who)
     who.require("code")
-    open_source(who.store, who.project, source)
     start_run(who.store, who.project, source, who.actor)
     return _run(who, source)
 
 
 @router.get(
-    "/projects/{project}/sources/{source}/suggestion-runs/latest",
+    _SOURCE + "/suggestion-runs/latest",
     summary="How the latest suggestion run for the source is going",
+    responses=problems(401, 403, 404),
 )
-def suggestion_run(source: str, who: MemberDep) -> RunOut:
+def suggestion_run(source: KnownSource, who: ProjectMember) -> RunOut:
+    """Its stage, the passages read of the total, and its report once done (404 when this
+    server has not run suggestions for the source since it started)."""
     who.require("view")
     return _run(who, source)
 
 
-@router.get("/projects/{project}/sources/{source}/memos", summary="Memos on a source")
-def memos(source: str, who: MemberDep) -> list[MemoOut]:
+@router.get(_SOURCE + "/memos", summary="Memos on a source", responses=problems(401, 403, 404))
+def memos(source: KnownSource, who: ProjectMember) -> list[MemoOut]:
+    """The source's memos and those on its codings, oldest first."""
     who.require("view")
     return [_memo(m) for m in open_source(who.store, who.project, source).memos]
 
 
 @router.post(
-    "/projects/{project}/sources/{source}/memos",
+    _SOURCE + "/memos",
     status_code=201,
     summary="Write a memo on a source, or on one of its codings",
+    responses=problems(401, 403, 404),
 )
-def add_memo(request: Request, source: str, body: MemoIn, who: MemberDep) -> MemoOut:
-    _csrf(request, who)
+def add_memo(source: KnownSource, body: MemoIn, who: ProjectMember, changer: Changing) -> MemoOut:
+    """A memo with a title and text, about the source or (with ``coding``) one coding."""
     who.require("code")
     if body.coding is not None:
         _on_source(who, source, body.coding)
@@ -384,14 +451,20 @@ def add_memo(request: Request, source: str, body: MemoIn, who: MemberDep) -> Mem
 
 
 @router.put(
-    "/projects/{project}/sources/{source}/memos/{memo_id}",
-    summary="Edit a memo (409 with their version if someone edited it since you opened it)",
-    responses={409: {"description": "someone else edited the memo; ``theirs`` holds it"}},
+    _SOURCE + "/memos/{memo_id}",
+    summary="Edit a memo",
+    response_model=MemoOut,
+    responses={
+        **problems(401, 403, 404),
+        409: {"description": "Someone else edited the memo since `version`; `theirs` holds it."},
+    },
 )
 def change_memo(
-    request: Request, source: str, memo_id: int, body: MemoEditIn, who: MemberDep
+    source: KnownSource, memo_id: int, body: MemoEditIn, who: ProjectMember, changer: Changing
 ) -> Any:
-    _csrf(request, who)
+    """Saves the title and text if the memo is still at ``version``; otherwise nothing is
+    saved and the 409 problem document carries the other edit in ``theirs`` (title, text,
+    version, by, at), to show side by side with yours."""
     who.require("code")
     known = open_source(who.store, who.project, source).memos
     if not any(m.id == memo_id for m in known):
