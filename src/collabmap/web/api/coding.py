@@ -30,8 +30,8 @@ from collabmap.store.projects import find_source, get_project
 from collabmap.store.workspace import MemoInfo, coding_source, list_sources, open_source
 from collabmap.web._context import Member
 from collabmap.web._errors import problem
-from collabmap.web.api._common import Changing, ProjectMember, problems
 from collabmap.web._suggestion_jobs import current_run, start_run
+from collabmap.web.api._common import Changing, ProjectMember, problems
 
 __all__ = ["router"]
 
@@ -127,8 +127,8 @@ class SourceDetailOut(BaseModel):
 
 class CodingIn(BaseModel):
     """A code applied to ``start``–``end`` (code points), or to a whole ``segment``."""
-    model_config = ConfigDict(extra="forbid")
 
+    model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=500, description="a path, concept or name")
     start: int | None = Field(default=None, ge=0)
@@ -273,17 +273,13 @@ def source_detail(source: KnownSource, who: ProjectMember) -> SourceDetailOut:
         codings=[_coding(c) for c in ws.codings],
         memos=[_memo(m) for m in ws.memos],
         codes=[
-            CodeOut(
-                path=c.path, group=c.group, codable=c.codable, depth=c.depth, concept=c.concept
-            )
+            CodeOut(path=c.path, group=c.group, codable=c.codable, depth=c.depth, concept=c.concept)
             for c in ws.codes
         ],
     )
 
 
-@router.get(
-    _SOURCE + "/codings", summary="A source's codings", responses=problems(401, 403, 404)
-)
+@router.get(_SOURCE + "/codings", summary="A source's codings", responses=problems(401, 403, 404))
 def source_codings(source: KnownSource, who: ProjectMember) -> list[CodingOut]:
     """The accepted codings of the source, in reading order."""
     who.require("view")

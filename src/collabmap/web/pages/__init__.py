@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from collabmap.web.pages import (
     account,
     assessments,
+    audit,
+    members,
     partnerships,
     projects,
     respondents,
@@ -21,4 +23,6 @@ router.include_router(projects.router)
 router.include_router(partnerships.router)
 router.include_router(assessments.router)
 router.include_router(respondents.router)
+router.include_router(members.router)
+router.include_router(audit.router)
 router.include_router(sources.router)
