@@ -229,6 +229,19 @@ def _coder(who: Member) -> str:
 _SOURCE = "/projects/{project}/sources/{source}"
 
 
+def _with_conflict(meaning: str) -> dict[int | str, dict[str, Any]]:
+    """The usual error responses, and a 409 that means an edit from an out-of-date view."""
+    responses = problems(401, 403, 404, 409)
+    responses[409] = {**responses[409], "description": meaning}
+    return responses
+
+
+_STALE_CODING = (
+    "Someone reviewed or removed the coding since `version`; nothing was changed, and"
+    " `detail` says who and when."
+)
+
+
 @router.get(
     "/projects/{project}/sources",
     summary="The project's sources, with their counts",
@@ -295,10 +308,10 @@ def source_codings(source: KnownSource, who: ProjectMember) -> list[CodingOut]:
 )
 def add_coding(
     response: Response,
-    source: KnownSource,
-    body: CodingIn,
     who: ProjectMember,
     changer: Changing,
+    source: KnownSource,
+    body: CodingIn,
 ) -> CodingOut:
     """Codes the span ``start``–``end`` (Unicode code points of the text), or a whole
     ``segment``. A span outside the text, an unknown code or a code group is a 422."""
@@ -330,13 +343,13 @@ def add_coding(
     _SOURCE + "/codings/{coding_id}",
     status_code=204,
     summary="Remove a coding",
-    responses=problems(401, 403, 404, 409),
+    responses=_with_conflict(_STALE_CODING),
 )
 def delete_coding(
-    source: KnownSource,
-    coding_id: int,
     who: ProjectMember,
     changer: Changing,
+    source: KnownSource,
+    coding_id: int,
     version: Annotated[int | None, Query(description="the version you saw")] = None,
 ) -> Response:
     """With ``version``, a coding someone reviewed or removed since you saw it is not
@@ -361,14 +374,14 @@ def source_suggestions(source: KnownSource, who: ProjectMember) -> list[CodingOu
 @router.put(
     _SOURCE + "/suggestions/{coding_id}",
     summary="Accept or reject a suggestion",
-    responses=problems(401, 403, 404, 409),
+    responses=_with_conflict(_STALE_CODING),
 )
 def review_suggestion(
+    who: ProjectMember,
+    changer: Changing,
     source: KnownSource,
     coding_id: int,
     body: ReviewIn,
-    who: ProjectMember,
-    changer: Changing,
 ) -> CodingOut:
     """With ``version``, a suggestion someone decided since you saw it is left as they
     decided: 409, saying who and when. Accepted suggestions teach the next run."""
@@ -393,7 +406,7 @@ def _run(who: Member, source: str) -> RunOut:
     summary="Start suggesting codes for the source, in the background",
     responses=problems(401, 403, 404),
 )
-def start_suggestions(source: KnownSource, who: ProjectMember, changer: Changing) -> RunOut:
+def start_suggestions(who: ProjectMember, changer: Changing, source: KnownSource) -> RunOut:
     """Learning from the project's decisions retrains the models, which can take minutes:
     the run goes on in the background; ask ``GET …/suggestion-runs/latest`` how it goes."""
     who.require("code")
@@ -426,7 +439,7 @@ def memos(source: KnownSource, who: ProjectMember) -> list[MemoOut]:
     summary="Write a memo on a source, or on one of its codings",
     responses=problems(401, 403, 404),
 )
-def add_memo(source: KnownSource, body: MemoIn, who: ProjectMember, changer: Changing) -> MemoOut:
+def add_memo(who: ProjectMember, changer: Changing, source: KnownSource, body: MemoIn) -> MemoOut:
     """A memo with a title and text, about the source or (with ``coding``) one coding."""
     who.require("code")
     if body.coding is not None:
@@ -450,13 +463,13 @@ def add_memo(source: KnownSource, body: MemoIn, who: ProjectMember, changer: Cha
     _SOURCE + "/memos/{memo_id}",
     summary="Edit a memo",
     response_model=MemoOut,
-    responses={
-        **problems(401, 403, 404),
-        409: {"description": "Someone else edited the memo since `version`; `theirs` holds it."},
-    },
+    responses=_with_conflict(
+        "Someone else edited the memo since `version`; nothing was saved, and `theirs`"
+        " holds their title, text, version, who and when."
+    ),
 )
 def change_memo(
-    source: KnownSource, memo_id: int, body: MemoEditIn, who: ProjectMember, changer: Changing
+    who: ProjectMember, changer: Changing, source: KnownSource, memo_id: int, body: MemoEditIn
 ) -> Any:
     """Saves the title and text if the memo is still at ``version``; otherwise nothing is
     saved and the 409 problem document carries the other edit in ``theirs`` (title, text,
