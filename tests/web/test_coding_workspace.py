@@ -138,7 +138,7 @@ def test_an_analyst_codes_a_span_by_code_point_offsets_and_it_is_audited(
     listed = ann.call("GET", API + "/codings").json()
     assert [c["id"] for c in listed] == [coding["id"]]
     log = project_log(project, "Riverside")
-    assert log[0].actor == "ann" and log[0].action == "coding added"
+    assert log[0].actor == "ann" and log[0].action == "coding.add"
     assert log[0].detail["code"] == "Activities/Co-design"
 
 
@@ -254,8 +254,8 @@ def test_suggestions_are_reviewed_most_confident_first_and_a_stale_decision_conf
     assert rejected.status_code == 303 and rejected.headers["location"].endswith("#suggestions")
     assert ann.call("GET", API + "/suggestions").json() == []
     assert [e.action for e in project_log(project, "Riverside")[:2]] == [
-        "coding rejected",
-        "coding accepted",
+        "coding.reject",
+        "coding.accept",
     ]
 
 
@@ -335,4 +335,4 @@ def test_suggesting_for_one_source_runs_in_the_background_with_progress(
     assert other.json() == []  # only the source asked for
     progress = ann.browser.get(BASE + "/suggestions/progress")
     assert "Suggestions made in" in progress.text
-    assert project_log(project, "Riverside")[0].action == "suggestions made"
+    assert project_log(project, "Riverside")[0].action == "suggestion.run"

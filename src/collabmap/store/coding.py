@@ -277,7 +277,7 @@ def apply_code(
             record(
                 session,
                 actor,
-                "coding added",
+                "coding.add",
                 project=project,
                 target=f"coding {coding.id}",
                 detail={"source": source.name, "code": info.code, "start": start, "end": end},
@@ -302,7 +302,7 @@ def _current(session: Session, project: Project, coding_id: int, version: int | 
             select(AuditEvent)
             .where(
                 AuditEvent.project_id == project.id,
-                AuditEvent.action == "coding removed",
+                AuditEvent.action == "coding.remove",
                 AuditEvent.target == f"coding {coding_id}",
             )
             .order_by(AuditEvent.id.desc())
@@ -346,7 +346,7 @@ def remove_coding(
             record(
                 session,
                 actor,
-                "coding removed",
+                "coding.remove",
                 project=project,
                 target=f"coding {coding_id}",
                 detail={
@@ -387,7 +387,9 @@ def review_coding(
             record(
                 session,
                 actor,
-                f"coding {status}",
+                {"accepted": "coding.accept", "rejected": "coding.reject"}.get(
+                    status, "coding.review"
+                ),
                 project=project,
                 target=f"coding {coding_id}",
                 detail={"source": info.source, "code": info.code, "origin": info.origin},
@@ -458,7 +460,7 @@ def write_memo(
             record(
                 session,
                 actor,
-                "memo written",
+                "memo.write",
                 project=project,
                 target=f"memo {memo.id}",
                 detail={"title": memo.title},
@@ -512,7 +514,7 @@ def edit_memo(
         record(
             session,
             actor,
-            "memo edited",
+            "memo.edit",
             project=project,
             target=f"memo {memo.id}",
             detail={"title": memo.title, "version": memo.version},

@@ -203,7 +203,7 @@ def suggest(
             record(
                 session,
                 actor,
-                "suggestions made",
+                "suggestion.run",
                 project=session.get(Project, project_id),
                 target=", ".join(sources) if sources is not None else None,
                 detail=report.to_dict(),
