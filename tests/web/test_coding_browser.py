@@ -64,7 +64,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     url = f"sqlite:///{tmp_path / 'study.db'}"
     store = open_store(url)
     create_user(store, "ann", PASSWORD, display_name="Ann Analyst", actor="test")
-    create_project(store, "Riverside", owner="ann", actor="test")
+    create_project(store, "Riverside", actor="test")  # made at the command line: no owner
     add_member(store, "Riverside", "ann", "analyst", actor="test")
     path = tmp_path / "interview.txt"
     path.write_text(INTERVIEW, encoding="utf-8")
