@@ -336,3 +336,16 @@ def test_suggesting_for_one_source_runs_in_the_background_with_progress(
     progress = ann.browser.get(BASE + "/suggestions/progress")
     assert "Suggestions made in" in progress.text
     assert project_log(project, "Riverside")[0].action == "suggestion.run"
+
+
+def test_a_decision_made_in_a_filtered_view_returns_to_the_same_view(project: Store) -> None:
+    coded = apply_code(project, "Riverside", "interview.txt", "activity:co_design", quote=QUOTE)
+    ann = Api(project, "ann").browser
+    view = ann.get(BASE + "?speaker=Bea+Jones").text
+    assert (
+        'action="/projects/Riverside/sources/interview.txt/codings/remove?speaker=Bea+Jones"'
+        in view
+    )
+    removed = ann.post(BASE + "/codings/remove?speaker=Bea+Jones", {"coding": f"{coded.id}:1"})
+    assert removed.status_code == 303
+    assert removed.headers["location"] == BASE + "?speaker=Bea+Jones#codings"

@@ -109,6 +109,7 @@ def workspace_context(
         "speaker_filter": speaker,
         "base": base,
         "here": base + (f"?{urlencode(filters)}" if filters else ""),
+        "query": f"?{urlencode(filters)}" if filters else "",
         "member": who,
         "transcript": any(b.speaker for b in workspace.blocks),
         "speaker_choices": [(name, name) for name in workspace.speakers],
