@@ -14,21 +14,23 @@ __all__ = ["PERMISSIONS", "allowed", "require"]
 
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "owner": frozenset(
-        {"view", "assess", "edit", "manage_members", "read_audit", "download"},
+        {"view", "assess", "edit", "code", "manage_members", "read_audit", "download"},
     ),
-    "analyst": frozenset({"view", "assess", "edit", "download"}),
+    "analyst": frozenset({"view", "assess", "edit", "code", "download"}),
     "respondent": frozenset({"assess"}),
     "viewer": frozenset({"view", "download"}),
 }
 """What each role may do. ``view``: see partnerships, classifications and evidence;
 ``assess``: answer guided assessments (a respondent sees only their own); ``edit``: add and
-change partnerships and profiles; ``manage_members``: give and take roles; ``read_audit``:
+change partnerships and profiles; ``code``: code sources, review suggestions and write
+memos; ``manage_members``: give and take roles; ``read_audit``:
 read the project's audit log; ``download``: reports and exports."""
 
 ACTIONS = {
     "view": "see this project",
     "assess": "answer assessments in this project",
     "edit": "change this project",
+    "code": "code sources in this project",
     "manage_members": "manage who belongs to this project",
     "read_audit": "read this project's audit log",
     "download": "download from this project",

@@ -6,15 +6,17 @@ import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collabmap.errors import AlreadyExists, InvalidInput, UnknownName
+from collabmap.errors import AlreadyExists, EditConflict, InvalidInput, UnknownName
 from collabmap.evidence.model import CODING_STATUSES
 from collabmap.store._engine import Store
-from collabmap.store.models import Code, Coder, Coding, Memo, Project, Segment
+from collabmap.store.audit import record
+from collabmap.store.models import AuditEvent, Code, Coder, Coding, Memo, Project, Segment, utcnow
 from collabmap.store.projects import (
     find_source,
     get_coder,
@@ -25,12 +27,15 @@ from collabmap.store.projects import (
 
 __all__ = [
     "CodeInfo",
+    "CodingChanged",
     "CodingInfo",
+    "MemoChanged",
     "add_code",
     "apply_code",
     "code_paths",
     "coding_info",
     "coding_infos",
+    "edit_memo",
     "find_code",
     "get_coding",
     "list_codes",
@@ -56,6 +61,9 @@ class CodingInfo:
     origin: str
     status: str
     confidence: float | None
+    version: int = 1
+    changed_by: str | None = None
+    changed_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,7 +77,37 @@ class CodingInfo:
             "origin": self.origin,
             "status": self.status,
             "confidence": self.confidence,
+            "version": self.version,
         }
+
+
+class CodingChanged(EditConflict):
+    """Removing or reviewing a coding that someone else changed or removed since it was shown.
+
+    ``by`` and ``at`` say who did, and when, when that is known, so the page can say so."""
+
+    def __init__(self, message: str, *, by: str | None = None, at: datetime | None = None):
+        self.by = by
+        self.at = at
+        super().__init__(message)
+
+
+class MemoChanged(EditConflict):
+    """Editing a memo that someone else edited since it was opened: nothing was saved, and
+    their version (``title``, ``text``, ``version``) travels with the error so that both
+    can be shown side by side."""
+
+    def __init__(self, memo_id: int, title: str, text: str, version: int, by: str, at: datetime):
+        self.memo_id = memo_id
+        self.title = title
+        self.text = text
+        self.version = version
+        self.by = by
+        self.at = at
+        super().__init__(
+            f"{by} changed this memo at {at:%H:%M} (UTC) since you opened it; nothing was "
+            "saved — compare yours and theirs, then save again"
+        )
 
 
 def code_paths(codes: list[Code]) -> dict[int, str]:
@@ -144,6 +182,9 @@ def coding_infos(session: Session, codings: Sequence[Coding]) -> list[CodingInfo
                 origin=coding.origin,
                 status=coding.status,
                 confidence=coding.confidence,
+                version=coding.version,
+                changed_by=coding.changed_by,
+                changed_at=coding.changed_at,
             )
         )
     return infos
@@ -173,8 +214,12 @@ def apply_code(
     origin: str = "person",
     confidence: float | None = None,
     status: str = "accepted",
+    actor: str | None = None,
 ) -> CodingInfo:
-    """Apply a code to a span given by offsets, by a segment, or by an exact quotation."""
+    """Apply a code to a span given by offsets, by a segment, or by an exact quotation.
+
+    With ``actor`` (the web application), the coding is written to the audit log in the same
+    transaction."""
     if origin not in {"person", "machine"}:
         raise InvalidInput(f"origin must be person or machine; got {origin!r}")
     _check_status(status)
@@ -227,7 +272,17 @@ def apply_code(
         )
         session.add(coding)
         session.flush()
-        return coding_info(session, coding)
+        info = coding_info(session, coding)
+        if actor is not None:
+            record(
+                session,
+                actor,
+                "coding.add",
+                project=project,
+                target=f"coding {coding.id}",
+                detail={"source": source.name, "code": info.code, "start": start, "end": end},
+            )
+        return info
 
 
 def get_coding(session: Session, project: Project, coding_id: int) -> Coding:
@@ -237,21 +292,109 @@ def get_coding(session: Session, project: Project, coding_id: int) -> Coding:
     return coding
 
 
-def remove_coding(store: Store, project_name: str, coding_id: int) -> None:
+def _current(session: Session, project: Project, coding_id: int, version: int | None) -> Coding:
+    """The coding to change, refusing when it changed or went since ``version`` was read."""
+    coding = session.get(Coding, coding_id)
+    if coding is None or coding.project_id != project.id:
+        if version is None:
+            raise UnknownName(f"coding in {project.name!r}", str(coding_id), None)
+        gone = session.scalar(
+            select(AuditEvent)
+            .where(
+                AuditEvent.project_id == project.id,
+                AuditEvent.action == "coding.remove",
+                AuditEvent.target == f"coding {coding_id}",
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        if gone is not None:
+            raise CodingChanged(
+                f"{gone.actor} removed this coding at {gone.at:%H:%M} (UTC) since the page "
+                "was shown; nothing was changed",
+                by=gone.actor,
+                at=gone.at,
+            )
+        raise CodingChanged("this coding was removed since the page was shown; nothing was changed")
+    if version is not None and coding.version != version:
+        by, at = coding.changed_by or "someone", coding.changed_at or coding.created_at
+        raise CodingChanged(
+            f"{by} marked this coding {coding.status} at {at:%H:%M} (UTC) since the page was "
+            "shown; nothing was changed — it is shown as it is now",
+            by=coding.changed_by,
+            at=coding.changed_at,
+        )
+    return coding
+
+
+def remove_coding(
+    store: Store,
+    project_name: str,
+    coding_id: int,
+    *,
+    version: int | None = None,
+    actor: str | None = None,
+) -> None:
+    """Remove a coding. With ``version`` (the one the remover saw), a coding someone reviewed
+    or removed meanwhile is refused with :class:`CodingChanged`; with ``actor``, the removal
+    is audited."""
     with store.transaction() as session:
         project = get_project(session, project_name)
-        session.delete(get_coding(session, project, coding_id))
+        coding = _current(session, project, coding_id, version)
+        if actor is not None:
+            info = coding_info(session, coding)
+            record(
+                session,
+                actor,
+                "coding.remove",
+                project=project,
+                target=f"coding {coding_id}",
+                detail={
+                    "source": info.source,
+                    "code": info.code,
+                    "start": info.start,
+                    "end": info.end,
+                    "coder": info.coder,
+                },
+            )
+        session.delete(coding)
 
 
-def review_coding(store: Store, project_name: str, coding_id: int, status: str) -> CodingInfo:
-    """Accept or reject a (machine) suggestion."""
+def review_coding(
+    store: Store,
+    project_name: str,
+    coding_id: int,
+    status: str,
+    *,
+    version: int | None = None,
+    actor: str | None = None,
+) -> CodingInfo:
+    """Accept or reject a (machine) suggestion. With ``version``, a decision about a coding
+    someone else reviewed or removed meanwhile is refused (:class:`CodingChanged`); with
+    ``actor``, the decision is recorded on the coding and in the audit log."""
     _check_status(status)
     with store.transaction() as session:
         project = get_project(session, project_name)
-        coding = get_coding(session, project, coding_id)
+        coding = _current(session, project, coding_id, version)
         coding.status = status
+        coding.version += 1
+        if actor is not None:
+            coding.changed_by = actor
+            coding.changed_at = utcnow()
         session.flush()
-        return coding_info(session, coding)
+        info = coding_info(session, coding)
+        if actor is not None:
+            record(
+                session,
+                actor,
+                {"accepted": "coding.accept", "rejected": "coding.reject"}.get(
+                    status, "coding.review"
+                ),
+                project=project,
+                target=f"coding {coding_id}",
+                detail={"source": info.source, "code": info.code, "origin": info.origin},
+            )
+        return info
 
 
 def list_codings(
@@ -289,24 +432,94 @@ def write_memo(
     coder: str = "analyst",
     source: str | None = None,
     code: str | None = None,
+    coding: int | None = None,
+    actor: str | None = None,
 ) -> int:
-    """A memo about the project, or about one source or one code; returns its id."""
-    if not title.strip() or len(title) > 300:
-        raise InvalidInput("a memo title must have 1 to 300 characters")
+    """A memo about the project, or about one source, code or coding; returns its id."""
+    _check_memo(title, text)
     with store.transaction() as session:
         project = get_project(session, project_name)
+        about = get_coding(session, project, coding) if coding is not None else None
         memo = Memo(
             project_id=project.id,
             guid=new_guid(),
             title=title.strip(),
             text=text,
             coder_id=get_coder(session, coder).id,
-            source_id=find_source(session, project, source).id if source else None,
+            source_id=(
+                find_source(session, project, source).id
+                if source
+                else (about.source_id if about else None)
+            ),
             code_id=find_code(session, project, code).id if code else None,
+            coding_id=about.id if about else None,
         )
         session.add(memo)
         session.flush()
+        if actor is not None:
+            record(
+                session,
+                actor,
+                "memo.write",
+                project=project,
+                target=f"memo {memo.id}",
+                detail={"title": memo.title},
+            )
         return memo.id
+
+
+_MAX_MEMO = 100_000
+
+
+def _check_memo(title: str, text: str) -> None:
+    if not title.strip() or len(title) > 300:
+        raise InvalidInput("a memo title must have 1 to 300 characters")
+    if len(text) > _MAX_MEMO:
+        raise InvalidInput(f"a memo must have {_MAX_MEMO:,} characters or fewer")
+
+
+def edit_memo(
+    store: Store,
+    project_name: str,
+    memo_id: int,
+    title: str,
+    text: str,
+    *,
+    version: int,
+    actor: str,
+) -> int:
+    """Change a memo's title and text, if it is still at ``version`` (the one the editor
+    opened); otherwise refuse with :class:`MemoChanged`, carrying the other edit. Returns the
+    new version."""
+    _check_memo(title, text)
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        memo = session.get(Memo, memo_id)
+        if memo is None or memo.project_id != project.id:
+            raise UnknownName(f"memo in {project.name!r}", str(memo_id), None)
+        if memo.version != version:
+            raise MemoChanged(
+                memo.id,
+                memo.title,
+                memo.text,
+                memo.version,
+                memo.updated_by or "someone",
+                memo.updated_at or memo.created_at,
+            )
+        memo.title = title.strip()
+        memo.text = text
+        memo.version += 1
+        memo.updated_by = actor
+        memo.updated_at = utcnow()
+        record(
+            session,
+            actor,
+            "memo.edit",
+            project=project,
+            target=f"memo {memo.id}",
+            detail={"title": memo.title, "version": memo.version},
+        )
+        return memo.version
 
 
 def add_code(

@@ -252,6 +252,11 @@ class Coding(Base):
     status: Mapped[str] = mapped_column(String(20), default="accepted")
     selection_guid: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Goes up when the coding is reviewed, so a decision made from a stale view is detected."""
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[datetime | None] = mapped_column()
+    """Who last reviewed the coding, and when (None until someone does)."""
     __table_args__ = (
         Index("ix_codings_source", "source_id", "start"),
         Index("ix_codings_code", "code_id"),
@@ -281,6 +286,11 @@ class Memo(Base):
         ForeignKey("partnerships.id", ondelete="CASCADE")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Goes up with every edit, so an edit made from a stale copy is detected, not applied."""
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime | None] = mapped_column()
+    """Who last edited the memo, and when (None until it is first edited)."""
     __table_args__ = (UniqueConstraint("project_id", "guid", name="uq_memos_project_guid"),)
 
 

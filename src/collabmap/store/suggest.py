@@ -20,8 +20,9 @@ from collabmap.errors import InvalidInput
 from collabmap.evidence.model import SEGMENT_KINDS
 from collabmap.store._bulk import bulk_insert
 from collabmap.store._engine import Store
-from collabmap.store.models import Code, Coding, Segment, Source, utcnow
-from collabmap.store.projects import get_coder, get_project, new_guid
+from collabmap.store.audit import record
+from collabmap.store.models import Code, Coding, Project, Segment, Source, utcnow
+from collabmap.store.projects import find_source, get_coder, get_project, new_guid
 from collabmap.store.segments import ensure_segments
 
 __all__ = ["SuggestReport", "suggest"]
@@ -59,8 +60,16 @@ def suggest(
     tasks: tuple[str, ...] = ("activity", "rationale"),
     min_confidence: float = 0.5,
     progress: Callable[[int, int], None] | None = None,
+    sources: Sequence[str] | None = None,
+    stage: Callable[[str], None] | None = None,
+    actor: str | None = None,
 ) -> SuggestReport:
-    """Suggest codes for every uncoded segment of ``unit`` in the project."""
+    """Suggest codes for every uncoded segment of ``unit`` in the project (or only in the
+    named ``sources``; what the project's people decided is learnt from all of them).
+
+    ``stage`` hears each step as it starts (``learning``, ``reading``, ``storing``), because
+    learning from decisions retrains the models and takes minutes, not seconds. With ``actor``
+    the run is written to the audit log with the suggestions it stored."""
     if unit not in SEGMENT_KINDS:
         raise InvalidInput(f"unit must be sentence, paragraph or speaker_turn; got {unit!r}")
     if not 0 <= min_confidence <= 1:
@@ -72,8 +81,14 @@ def suggest(
     # Three short steps, so a long run never holds the write lock: segment (write), read what
     # the project knows (read), classify with no session open, then store (write).
     with store.transaction() as session:
-        project_id = get_project(session, project_name).id
-        source_ids = list(session.scalars(select(Source.id).where(Source.project_id == project_id)))
+        project = get_project(session, project_name)
+        project_id = project.id
+        if sources is None:
+            source_ids = list(
+                session.scalars(select(Source.id).where(Source.project_id == project_id))
+            )
+        else:
+            source_ids = [find_source(session, project, name).id for name in sources]
         ensure_segments(session, source_ids)
     with store.reading() as session:
         codes = {
@@ -95,6 +110,8 @@ def suggest(
             ).all()
         )
     concept_of = {code_id: concept for concept, code_id in codes.items()}
+    if stage is not None:
+        stage("learning")
     models: dict[str, PassageClassifier] = {}
     for task in tasks:
         extra = [
@@ -108,6 +125,8 @@ def suggest(
         models[task] = train(task, extra) if extra else classifier(task)
     uncoded = _uncoded(segments, codings)
     report.segments = len(uncoded)
+    if stage is not None:
+        stage("reading")
     chosen: list[tuple[int, int, int, int, int, float]] = []
     for offset in range(0, len(uncoded), _BATCH):
         batch = uncoded[offset : offset + _BATCH]
@@ -127,6 +146,8 @@ def suggest(
                 chosen.append((seg_id, source_id, start, end, codes[choice[1]], choice[0]))
         if progress is not None:
             progress(min(offset + _BATCH, len(uncoded)), len(uncoded))
+    if stage is not None:
+        stage("storing")
     with store.transaction() as session:
         # people may have coded or rejected passages while the model read: honour that
         latest = _decisions(session, project_id)
@@ -178,6 +199,15 @@ def suggest(
             rows,
         )
         report.suggested = len(rows)
+        if actor is not None:
+            record(
+                session,
+                actor,
+                "suggestion.run",
+                project=session.get(Project, project_id),
+                target=", ".join(sources) if sources is not None else None,
+                detail=report.to_dict(),
+            )
     return report
 
 

@@ -75,8 +75,11 @@ def field_errors(error: CollabmapError) -> list[dict[str, str]]:
     return []
 
 
-def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
-    """An RFC 9457 problem document."""
+def problem(
+    status: int, detail: str, errors: list[dict[str, str]] | None = None, **extensions: Any
+) -> JSONResponse:
+    """An RFC 9457 problem document; ``extensions`` are extra members (such as the other
+    side of an edit conflict)."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": _TITLES.get(status, "Error"),
@@ -85,6 +88,7 @@ def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None
     }
     if errors:
         body["errors"] = errors
+    body.update(extensions)
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 

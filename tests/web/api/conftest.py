@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
@@ -14,6 +15,7 @@ from collabmap.store import Store
 from collabmap.store.accounts import add_member, open_session_for
 from collabmap.store.models import User
 from collabmap.store.projects import create_project
+from collabmap.store.sources import import_files
 from collabmap.web import WebSettings, create_app
 
 with warnings.catch_warnings():
@@ -39,6 +41,7 @@ class Answer(Protocol):
 
 
 PROJECT = "Reference cases"
+SOURCE = "interview.txt"
 PASSWORD = "correct horse battery"
 
 
@@ -105,9 +108,10 @@ def project_url(name: str = PROJECT) -> str:
 
 
 @pytest.fixture
-def world(store: Store, password_hash: str) -> Iterator[World]:
+def world(store: Store, password_hash: str, tmp_path: Path) -> Iterator[World]:
     """The reference cases as a project owned by olive, with ali (analyst), rhea (respondent)
-    and vera (viewer) as members and oscar belonging to no project; each signed in."""
+    and vera (viewer) as members and oscar belonging to no project; each signed in. The
+    project holds one source, an interview transcript (SOURCE)."""
     names = {"owner": "olive", "analyst": "ali", "respondent": "rhea", "viewer": "vera"}
     with store.transaction() as session:
         for name in [*names.values(), "oscar"]:
@@ -116,6 +120,12 @@ def world(store: Store, password_hash: str) -> Iterator[World]:
     for role, name in names.items():
         if role != "owner":
             add_member(store, PROJECT, name, role, actor="test")
+    interview = tmp_path / SOURCE
+    interview.write_text(
+        "Interviewer: Who decides?\n\nBea Jones: We changed the service together.\n",
+        encoding="utf-8",
+    )
+    import_files(store, PROJECT, [interview])
     app = create_app(store, WebSettings())
     found = World(store, app, {})
     for name in [*names.values(), "oscar"]:

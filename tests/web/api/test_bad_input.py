@@ -16,10 +16,10 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from tests.web.api.conftest import PROJECT, World, is_problem
+from tests.web.api.conftest import PROJECT, SOURCE, World, is_problem
 
 SAFE = {"get", "head", "options"}
-REAL = {"project": PROJECT, "name": "Wigan Deal", "user": "vera"}
+REAL = {"project": PROJECT, "name": "Wigan Deal", "user": "vera", "source": SOURCE}
 """A path parameter's value that exists in the test project."""
 
 
@@ -112,7 +112,7 @@ def test_unknown_names_are_not_found(world: World, document: dict[str, Any]) -> 
     for path, method, _ in _operations(document):
         if "{" not in path:
             continue
-        for name in ("project", "name", "user"):
+        for name in ("project", "name", "user", "source"):
             if "{" + name + "}" not in path:
                 continue
             url = _fill(path, {**REAL, name: "Nowhere at all"})

@@ -8,6 +8,7 @@ from collabmap.web.api import (
     assessments,
     audit,
     charts,
+    coding,
     members,
     partnerships,
     projects,
@@ -28,3 +29,4 @@ router.include_router(audit.router)
 router.include_router(assessments.router)
 router.include_router(respondents.router)
 router.include_router(reports.router)
+router.include_router(coding.router)

@@ -13,6 +13,7 @@ from collabmap.web.pages import (
     projects,
     reports,
     respondents,
+    sources,
 )
 
 __all__ = ["router"]
@@ -26,3 +27,4 @@ router.include_router(respondents.router)
 router.include_router(members.router)
 router.include_router(audit.router)
 router.include_router(reports.router)
+router.include_router(sources.router)
