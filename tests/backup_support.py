@@ -144,12 +144,13 @@ def table_rows(store: Store, *, parsed_json: bool = False) -> Rows:
             query = select(*columns).order_by(*table.primary_key.columns)
             rows = []
             for row in session.execute(query):
+                values = tuple(row)
                 if parsed_json:
-                    row = tuple(
+                    values = tuple(
                         (v is None, None if v is None else json.loads(v)) if is_json else v
-                        for v, is_json in zip(row, kinds, strict=True)
+                        for v, is_json in zip(values, kinds, strict=True)
                     )
-                rows.append(tuple(row))
+                rows.append(values)
             out[table.name] = rows
     return out
 

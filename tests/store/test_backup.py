@@ -219,7 +219,10 @@ def _add(name: str, data: bytes) -> Callable[[dict[str, bytes]], None]:
 
 
 def _drop(name: str) -> Callable[[dict[str, bytes]], None]:
-    return lambda members: members.pop(name)
+    def edit(members: dict[str, bytes]) -> None:
+        del members[name]
+
+    return edit
 
 
 BAD_DUMPS: dict[str, tuple[Callable[[dict[str, bytes]], None], bool, str]] = {
@@ -351,10 +354,15 @@ def test_an_online_backup_taken_while_another_thread_writes_is_a_consistent_stor
         while len(written) < 3:
             time.sleep(0.01)
         pages: list[tuple[int, int]] = []
+
+        def show(done: int, total: int) -> None:
+            pages.append((done, total))
+            time.sleep(0.005 if slow else 0)
+
         result = backup_sqlite(
             live,
             tmp_path / "copy.db",
-            progress=lambda d, t: (pages.append((d, t)), time.sleep(0.005 if slow else 0)),
+            progress=show,
         )
         during = len(written)
         while len(written) < during + 3:  # the writer was not blocked by the backup

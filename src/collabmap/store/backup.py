@@ -365,7 +365,7 @@ def restore(
         with store.transaction() as session:
             connection = session.connection()
             writer = _Writer(connection, reader, manifest, strict_text, counter)
-            writer.check_target(_safe_url(store.url))
+            writer.check_target(_store_name(store))
             try:
                 writer.write_all()
             except (IntegrityError, DataError) as exc:
@@ -379,6 +379,13 @@ def restore(
                 project=manifest.project,
                 reused=writer.reused,
             )
+
+
+def _store_name(store: Store) -> str:
+    """The store as people name it: the file of a SQLite store, else its URL (no password)."""
+    if store.dialect == "sqlite":
+        return f"the store {make_url(store.url).database}"
+    return _safe_url(store.url)
 
 
 def _is_sqlite_file(path: Path) -> bool:
@@ -496,9 +503,9 @@ class _Writer:
         """Refuse a store in use (for a whole-store dump) or a project name already taken."""
         counts = {t.name: _count(self.connection, t, None) for t in Base.metadata.sorted_tables}
         if self.manifest.project is None:
-            busy = {name: n for name, n in counts.items() if n}
+            busy = [f"{name} ({n:,})" for name, n in counts.items() if n]
             if busy:
-                shown = ", ".join(f"{n:,} {name}" for name, n in sorted(busy.items())[:4])
+                shown = ", ".join(busy[:4]) + (", …" if len(busy) > 4 else "")
                 raise InvalidInput(
                     f"{where} is not empty ({shown}); restore a whole-store dump into a new, "
                     "empty store, or restore one project from a dump made with --project"
