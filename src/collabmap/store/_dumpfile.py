@@ -137,7 +137,7 @@ def decode_value(column: Column[Any], kind: Kind, value: Any, *, max_length: boo
         return moment
     if kind is Kind.JSON:
         try:
-            json.loads(value, parse_constant=_no_constant)
+            _DECODER.decode(value)
         except (ValueError, RecursionError):
             raise BadValue("is not valid JSON") from None
         return value
@@ -149,6 +149,11 @@ def decode_value(column: Column[Any], kind: Kind, value: Any, *, max_length: boo
 
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+"""Made once: ``json.dumps`` and ``json.loads`` with options build a new one per call."""
 
 
 def _shown(value: Any) -> str:
@@ -208,6 +213,7 @@ class DumpWriter:
 
     def __init__(self, path: Path) -> None:
         self._zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        self._stamp = datetime.now().timetuple()[:6]
         self.entries: list[TableEntry] = []
 
     def table(self, table: Table, rows: Iterator[list[Any]]) -> TableEntry:
@@ -216,12 +222,11 @@ class DumpWriter:
         count = size = 0
         pending: list[bytes] = []
         pending_size = 0
-        with self._zip.open(member_name(table.name), "w", force_zip64=True) as member:
+        info = zipfile.ZipInfo(member_name(table.name), date_time=self._stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with self._zip.open(info, "w", force_zip64=True) as member:
             for row in rows:
-                line = (
-                    json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-                    + "\n"
-                ).encode()
+                line = (_ENCODER.encode(row) + "\n").encode()
                 pending.append(line)
                 pending_size += len(line)
                 count += 1
@@ -247,7 +252,9 @@ class DumpWriter:
         return len(block)
 
     def finish(self, manifest: Manifest) -> None:
-        self._zip.writestr(MANIFEST, manifest.model_dump_json(indent=2) + "\n")
+        info = zipfile.ZipInfo(MANIFEST, date_time=self._stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self._zip.writestr(info, manifest.model_dump_json(indent=2) + "\n")
         self._zip.close()
 
     def abandon(self) -> None:
@@ -362,8 +369,8 @@ class DumpReader:
                             )
                         raise self.refuse(f"the table {entry.name} ends in the middle of a row")
                     try:
-                        row = json.loads(line, parse_constant=_no_constant)
-                    except (ValueError, RecursionError):
+                        row = _DECODER.decode(line.decode())
+                    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
                         raise self.refuse(f"row {count} of {entry.name} is not JSON") from None
                     if not isinstance(row, list) or len(row) != width:
                         raise self.refuse(

@@ -311,13 +311,16 @@ def _count(connection: Connection, table: Table, where: Any) -> int:
 def _read(
     connection: Connection, table: Table, where: Any, counter: _Counter
 ) -> Iterator[list[Any]]:
-    kinds = [column_kind(c) for c in table.columns]
+    moments = [i for i, c in enumerate(table.columns) if column_kind(c) is Kind.DATETIME]
     query = select(*_selected(table)).order_by(*table.primary_key.columns)
     if where is not None:
         query = query.where(where)
     for row in connection.execute(query.execution_options(yield_per=_BATCH)):
         counter.tick()
-        yield [encode_value(kind, value) for kind, value in zip(kinds, row, strict=True)]
+        values = list(row)
+        for index in moments:  # the only kind JSON cannot hold as it is
+            values[index] = encode_value(Kind.DATETIME, values[index])
+        yield values
 
 
 # ---------------------------------------------------------------- restore
@@ -498,6 +501,7 @@ class _Writer:
         self.offsets: dict[str, int] = {}
         self.matched: dict[str, dict[int, int]] = {}
         self.reused: dict[str, list[str]] = {}
+        self._ids: dict[str, list[tuple[int, str, bool]]] = {}
 
     def check_target(self, where: str) -> None:
         """Refuse a store in use (for a whole-store dump) or a project name already taken."""
@@ -533,20 +537,35 @@ class _Writer:
             return matched[old]
         return old + self.offsets.get(table, 0)
 
+    def _id_columns(self, table: Table) -> list[tuple[int, str, bool]]:
+        """The positions of the table's id and of its references to ids, with the table each
+        id belongs to."""
+        found = self._ids.get(table.name)
+        if found is None:
+            key = _single_key(table)
+            found = []
+            for index, column in enumerate(table.columns):
+                if key is not None and column is key:
+                    found.append((index, table.name, True))
+                for foreign in column.foreign_keys:
+                    parent = foreign.column.table
+                    if _single_key(parent) is foreign.column and column is not key:
+                        found.append((index, parent.name, False))
+            self._ids[table.name] = found
+        return found
+
     def _remap(self, table: Table, row: list[Any]) -> list[Any]:
-        key = _single_key(table)
+        if not any(self.offsets.values()) and not self.matched:
+            return row  # a store restored whole keeps its ids
         out = list(row)
-        for index, column in enumerate(table.columns):
+        for index, owner, is_key in self._id_columns(table):
             value = out[index]
             if value is None:
                 continue
-            if key is not None and column is key:
-                out[index] = value + self.offsets.get(table.name, 0)
-                continue
-            for foreign in column.foreign_keys:
-                parent = foreign.column.table
-                if _single_key(parent) is foreign.column:
-                    out[index] = self._new_id(parent.name, value)
+            if is_key:
+                out[index] = value + self.offsets.get(owner, 0)
+            else:
+                out[index] = self._new_id(owner, value)
         return out
 
     def _existing(self, table: Table, row: list[Any]) -> int | None:
