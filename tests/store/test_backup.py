@@ -214,6 +214,10 @@ def _newer(manifest: dict[str, object]) -> None:
     manifest["schema_revision"] = "9999"
 
 
+def _older(manifest: dict[str, object]) -> None:
+    manifest["schema_revision"] = "0001"
+
+
 def _add(name: str, data: bytes) -> Callable[[dict[str, bytes]], None]:
     return lambda members: members.__setitem__(name, data)
 
@@ -227,6 +231,7 @@ def _drop(name: str) -> Callable[[dict[str, bytes]], None]:
 
 BAD_DUMPS: dict[str, tuple[Callable[[dict[str, bytes]], None], bool, str]] = {
     "newer schema": (_manifest(_newer), False, "newer collabmap"),
+    "older schema": (_manifest(_older), False, "older schema"),
     "tampered row": (
         _replace("codings", b'"accepted"', b'"rejected"'),
         False,
