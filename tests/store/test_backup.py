@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from collabmap.errors import AlreadyExists, InvalidInput, SignInRefused, UnknownName
 from collabmap.store import Store, backup, open_store
+from collabmap.store._engine import upgrade
 from collabmap.store.accounts import create_user, list_members, sign_in
 from collabmap.store.backup import DumpLimits, backup_sqlite, dump, restore
 from collabmap.store.coding import apply_code, list_codings
@@ -427,3 +428,28 @@ def test_an_online_backup_restores_into_the_other_database(
     restore(target, tmp_path / "copy.db")
     assert table_rows(target, parsed_json=True) == table_rows(filled, parsed_json=True)
     assert (tmp_path / "copy.db").read_bytes() == untouched
+
+
+def test_a_sqlite_copy_from_an_older_schema_is_migrated_on_the_way_in(
+    fresh_stores: MakeStore, tmp_path: Path
+) -> None:
+    old = open_store(str(tmp_path / "old.db"), migrate=False)
+    upgrade(old, "0001")
+    create_project(old, "From last year")
+    old.close()
+    untouched = (tmp_path / "old.db").read_bytes()
+    target = fresh_stores("postgresql")
+    restore(target, tmp_path / "old.db")
+    assert [p.name for p in list_projects(target)] == ["From last year"]
+    assert list_projects(target)[0].codes == 66
+    assert (tmp_path / "old.db").read_bytes() == untouched
+
+
+def test_a_sqlite_file_that_is_not_a_collabmap_store_is_refused(
+    store: Store, tmp_path: Path
+) -> None:
+    with sqlite3.connect(tmp_path / "other.db") as raw:
+        raw.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    with pytest.raises(InvalidInput, match="a SQLite database but not a collabmap store"):
+        restore(store, tmp_path / "other.db")
+    assert all(not rows for rows in table_rows(store).values())

@@ -402,24 +402,49 @@ def _is_sqlite_file(path: Path) -> bool:
 def _restore_sqlite_backup(
     store: Store, path: Path, *, limits: DumpLimits | None, progress: Progress | None
 ) -> RestoreResult:
-    """Restore a SQLite backup by way of a dump made from a scratch copy of it (so the backup
-    itself is never opened for writing, and the same checks apply)."""
+    """Restore a SQLite backup by way of a dump made from a scratch copy of it, so the backup
+    itself is never opened for writing and the same checks apply. A copy made with an older
+    schema is migrated first (it is only the scratch copy that changes)."""
     with tempfile.TemporaryDirectory(prefix="collabmap-restore-") as scratch:
         copy = Path(scratch) / "backup.db"
         try:
             shutil.copyfile(path, copy)
         except OSError as exc:
             raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
-        source = open_store(str(copy), migrate=False, create=False)
+        revision = _sqlite_revision(copy)
+        head, known = _revisions()
+        if revision is None:
+            raise InvalidInput(f"{path} is a SQLite database but not a collabmap store")
+        if revision not in known:
+            raise InvalidInput(
+                f"{path} was made by a newer collabmap (schema revision {revision}; this one "
+                f"knows up to {head}); upgrade collabmap to restore it"
+            )
+        try:
+            source = open_store(str(copy), create=False)
+        except StoreError as exc:
+            raise InvalidInput(f"{path} cannot be restored: {exc}") from None
         try:
             dump(source, Path(scratch) / "backup.zip")
-        except StoreError as exc:
-            raise InvalidInput(
-                f"{path} is not a collabmap store that can be restored: {exc}"
-            ) from None
         finally:
             source.close()
         return restore(store, Path(scratch) / "backup.zip", limits=limits, progress=progress)
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    """The schema revision a SQLite file records, or None if it is not a collabmap store."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        connection.execute("SELECT 1 FROM projects LIMIT 1").fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    return str(row[0]) if row else None
 
 
 def _check_schema(reader: DumpReader, manifest: Manifest, tables: dict[str, Table]) -> None:
