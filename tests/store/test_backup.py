@@ -22,6 +22,7 @@ from collabmap.store.coding import apply_code, list_codings
 from collabmap.store.models import Base, Project
 from collabmap.store.projects import create_project, list_projects, summary
 from collabmap.store.segments import list_segments
+from collabmap.store.sources import import_files
 from tests import backup_support
 from tests.backup_support import (
     CO_DESIGN,
@@ -453,3 +454,36 @@ def test_a_sqlite_file_that_is_not_a_collabmap_store_is_refused(
     with pytest.raises(InvalidInput, match="a SQLite database but not a collabmap store"):
         restore(store, tmp_path / "other.db")
     assert all(not rows for rows in table_rows(store).values())
+
+
+def test_a_dump_is_one_moment_of_the_store_even_while_others_write(
+    store: Store, fresh_stores: MakeStore, tmp_path: Path
+) -> None:
+    """Rows written by another connection half-way through a dump (here, from the progress
+    callback, after the projects table has been read and before the codings table is) are
+    not in the dump, and the dump restores."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("".join(f"Residents ran meeting number {n}. " for n in range(1500)))
+    create_project(store, "Study")
+    import_files(store, "Study", [notes])
+    list_segments(store, "Study", "notes.txt")
+    apply_code(store, "Study", "notes.txt", "activity:co_design", start=0, end=9)
+    other = open_store(store.url)
+    written: list[int] = []
+
+    def write_meanwhile(done: int, total: int) -> None:
+        if not written:
+            create_project(other, "Late")
+            apply_code(other, "Study", "notes.txt", "activity:co_delivery", start=10, end=20)
+            written.append(done)
+
+    try:
+        dump(store, tmp_path / "all.zip", progress=write_meanwhile)
+    finally:
+        other.close()
+    assert written and written[0] < 1600  # mid-way: segments were being read
+    assert len(list_codings(store, "Study")) == 2 and len(list_projects(store)) == 2
+    target = fresh_stores(store.dialect)
+    restore(target, tmp_path / "all.zip")
+    assert [p.name for p in list_projects(target)] == ["Study"]
+    assert len(list_codings(target, "Study")) == 1
