@@ -20,7 +20,7 @@ from collabmap.store.accounts import create_user, list_members, sign_in
 from collabmap.store.backup import DumpLimits, backup_sqlite, dump, restore
 from collabmap.store.coding import apply_code, list_codings
 from collabmap.store.models import Base, Project
-from collabmap.store.projects import create_project, list_projects, summary
+from collabmap.store.projects import create_project, delete_project, list_projects, summary
 from collabmap.store.segments import list_segments
 from collabmap.store.sources import import_files
 from tests import backup_support
@@ -487,3 +487,22 @@ def test_a_dump_is_one_moment_of_the_store_even_while_others_write(
     restore(target, tmp_path / "all.zip")
     assert [p.name for p in list_projects(target)] == ["Study"]
     assert len(list_codings(target, "Study")) == 1
+
+
+def test_a_project_restored_into_postgresql_never_takes_the_ids_of_deleted_rows(
+    filled: Store, fresh_stores: MakeStore, tmp_path: Path
+) -> None:
+    """A cache keyed by id (a partnership's classification, say) must never meet an old id
+    again: the restored rows, and the rows after them, get ids past every one used."""
+    dump(filled, tmp_path / "study.zip", project="Study")
+    target = fresh_stores("postgresql")
+    create_project(target, "Kept", with_examples=True)
+    create_project(target, "Gone", with_examples=True)
+    with target.reading() as session:
+        gone = session.scalars(select(Project.id).where(Project.name == "Gone")).one()
+    delete_project(target, "Gone")
+    restore(target, tmp_path / "study.zip")
+    create_project(target, "After")
+    with target.reading() as session:
+        ids = {row.name: row.id for row in session.execute(select(Project.name, Project.id))}
+    assert gone < ids["Study"] < ids["After"]

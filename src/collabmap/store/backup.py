@@ -378,7 +378,7 @@ def restore(
                 ) from None
             writer.reset_sequences()
             return RestoreResult(
-                rows={e.name: e.rows for e in manifest.tables},
+                rows={e.name: e.rows - len(writer.reused.get(e.name, [])) for e in manifest.tables},
                 project=manifest.project,
                 reused=writer.reused,
             )
@@ -548,9 +548,27 @@ class _Writer:
         for table in Base.metadata.sorted_tables:
             key = _single_key(table)
             if key is not None:
-                self.offsets[table.name] = int(
-                    self.connection.scalar(select(func.coalesce(func.max(key), 0))) or 0
-                )
+                self.offsets[table.name] = self._last_id(table, key)
+
+    def _last_id(self, table: Table, key: Column[Any]) -> int:
+        """The highest id the table has used: its highest row, or on PostgreSQL its sequence
+        if that is further on (ids of deleted rows are not handed out again)."""
+        highest = int(self.connection.scalar(select(func.coalesce(func.max(key), 0))) or 0)
+        sequence = self._sequence(table, key)
+        if sequence is not None:
+            last, called = self.connection.execute(
+                text(f"SELECT last_value, is_called FROM {sequence}")
+            ).one()
+            highest = max(highest, int(last) if called else int(last) - 1)
+        return highest
+
+    def _sequence(self, table: Table, key: Column[Any]) -> str | None:
+        if self.connection.dialect.name != "postgresql":
+            return None
+        found = self.connection.scalar(
+            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": key.name}
+        )
+        return str(found) if found else None
 
     def write_all(self) -> None:
         for table in Base.metadata.sorted_tables:
@@ -699,19 +717,14 @@ class _Writer:
                 self.connection.execute(statement, pending)
 
     def reset_sequences(self) -> None:
-        """On PostgreSQL, move each id sequence past the highest id, so new rows get fresh ids."""
-        if self.connection.dialect.name != "postgresql":
-            return
+        """On PostgreSQL, move each id sequence past the highest id used, so new rows get
+        fresh ids (never backwards: ids of deleted rows stay unused)."""
         for table in Base.metadata.sorted_tables:
             key = _single_key(table)
-            if key is None:
+            sequence = self._sequence(table, key) if key is not None else None
+            if key is None or sequence is None:
                 continue
-            sequence = self.connection.scalar(
-                text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": key.name}
-            )
-            if sequence is None:
-                continue
-            highest = self.connection.scalar(select(func.coalesce(func.max(key), 0)))
             self.connection.execute(
-                text("SELECT setval(:s, :v, false)"), {"s": sequence, "v": int(highest or 0) + 1}
+                text("SELECT setval(:s, :v, false)"),
+                {"s": sequence, "v": self._last_id(table, key) + 1},
             )
