@@ -7,6 +7,7 @@ import json
 import sqlite3
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -506,3 +507,32 @@ def test_a_project_restored_into_postgresql_never_takes_the_ids_of_deleted_rows(
     with target.reading() as session:
         ids = {row.name: row.id for row in session.execute(select(Project.name, Project.id))}
     assert gone < ids["Study"] < ids["After"]
+
+
+def test_a_project_dump_carrying_more_than_its_project_is_refused(
+    filled: Store, fresh_stores: MakeStore, tmp_path: Path
+) -> None:
+    """Sessions slipped into a one-project dump (and resealed), or a manifest naming another
+    project, are refused: restoring a project never signs anybody in or renames anything."""
+    dump(filled, tmp_path / "all.zip")
+    dump(filled, tmp_path / "study.zip", project="Study")
+    with zipfile.ZipFile(tmp_path / "all.zip") as whole:
+        sessions = whole.read("tables/web_sessions.jsonl")
+    smuggled = doctor(
+        tmp_path / "study.zip",
+        tmp_path / "smuggled.zip",
+        _add("tables/web_sessions.jsonl", sessions),
+        reseal=True,
+    )
+    renamed = doctor(
+        tmp_path / "study.zip",
+        tmp_path / "renamed.zip",
+        _manifest(lambda m: m.__setitem__("project", "Elsewhere")),
+        reseal=False,
+    )
+    target = fresh_stores(filled.dialect)
+    with pytest.raises(InvalidInput, match="should have no rows in web_sessions"):
+        restore(target, smuggled)
+    with pytest.raises(InvalidInput, match="not the one its manifest names"):
+        restore(target, renamed)
+    assert all(not rows for rows in table_rows(target).values())

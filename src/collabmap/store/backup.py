@@ -347,24 +347,9 @@ def restore(
     with DumpReader(path, limits or DumpLimits(), set(tables)) as reader:
         manifest = reader.manifest
         _check_schema(reader, manifest, tables)
-        roles = table_roles() if manifest.project is not None else None
         counter = _Counter(progress, 2 * sum(e.rows for e in manifest.tables))
         strict_text = store.dialect == "postgresql"
-        project_row: list[Any] | None = None
-        for table in Base.metadata.sorted_tables:
-            entry = manifest.table(table.name)
-            if roles is not None and roles[table.name] is Role.LEFT_OUT and entry.rows:
-                raise reader.refuse(f"a one-project dump should have no rows in {table.name}")
-            for row in _decoded(reader, entry, table, strict_text):
-                counter.tick()
-                if table.name == "projects":
-                    project_row = row
-        if manifest.project is not None:
-            names = [c.name for c in tables["projects"].columns]
-            if manifest.table("projects").rows != 1 or project_row is None:
-                raise reader.refuse("a one-project dump should hold exactly one project")
-            if project_row[names.index("name")] != manifest.project:
-                raise reader.refuse("its project is not the one its manifest names")
+        _verify(reader, strict_text, counter)
         with store.transaction() as session:
             connection = session.connection()
             writer = _Writer(connection, reader, manifest, strict_text, counter)
@@ -382,6 +367,28 @@ def restore(
                 project=manifest.project,
                 reused=writer.reused,
             )
+
+
+def _verify(reader: DumpReader, strict_text: bool, counter: _Counter) -> None:
+    """The first pass of a restore: every value of every table checked for its column, and
+    every table's row count and SHA-256 (by the reader), before anything is written."""
+    manifest = reader.manifest
+    roles = table_roles() if manifest.project is not None else None
+    project_row: list[Any] | None = None
+    for table in Base.metadata.sorted_tables:
+        entry = manifest.table(table.name)
+        if roles is not None and roles[table.name] is Role.LEFT_OUT and entry.rows:
+            raise reader.refuse(f"a one-project dump should have no rows in {table.name}")
+        for row in _decoded(reader, entry, table, strict_text):
+            counter.tick()
+            if table.name == "projects":
+                project_row = row
+    if manifest.project is not None:
+        names = [c.name for c in Project.__table__.columns]
+        if manifest.table("projects").rows != 1 or project_row is None:
+            raise reader.refuse("a one-project dump should hold exactly one project")
+        if project_row[names.index("name")] != manifest.project:
+            raise reader.refuse("its project is not the one its manifest names")
 
 
 def _store_name(store: Store) -> str:
