@@ -94,10 +94,9 @@ def test_a_sqlite_store_is_copied_by_default_and_the_copy_is_a_store(
 
 
 def test_a_postgresql_store_is_dumped_by_default_and_cannot_be_copied_as_sqlite(
-    run: Run, db_url: str, store: Store, tmp_path: Path
+    run: Run, fresh_stores: MakeStore, tmp_path: Path
 ) -> None:
-    if store.dialect != "postgresql":
-        pytest.skip("about PostgreSQL stores")
+    db_url = fresh_stores("postgresql").url
     assert run("--db", db_url, "project", "create", "Study").code == 0
     backed = run("--db", db_url, "backup", str(tmp_path / "all.zip"))
     assert backed.code == 0 and "a dump of" in backed.out

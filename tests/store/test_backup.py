@@ -412,18 +412,18 @@ def test_an_online_backup_replaces_the_old_copy_only_when_complete(tmp_path: Pat
     live.close()
 
 
-def test_a_postgresql_store_is_backed_up_as_a_dump_only(store: Store, tmp_path: Path) -> None:
-    if store.dialect != "postgresql":
-        pytest.skip("SQLite stores have an online copy")
+def test_a_postgresql_store_is_backed_up_as_a_dump_only(
+    fresh_stores: MakeStore, tmp_path: Path
+) -> None:
     with pytest.raises(InvalidInput, match="--format dump"):
-        backup_sqlite(store, tmp_path / "copy.db")
+        backup_sqlite(fresh_stores("postgresql"), tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
 
 
+@pytest.mark.parametrize("filled", ["sqlite"], indirect=True)  # an online copy is of SQLite
 def test_an_online_backup_restores_into_the_other_database(
     filled: Store, fresh_stores: MakeStore, tmp_path: Path
 ) -> None:
-    if filled.dialect != "sqlite":
-        pytest.skip("an online copy is of a SQLite store")
     backup_sqlite(filled, tmp_path / "copy.db")
     untouched = (tmp_path / "copy.db").read_bytes()
     target = fresh_stores("postgresql")
