@@ -20,6 +20,7 @@ from collabmap.store import Store, open_store
 from collabmap.store.accounts import add_member, create_user, sign_in
 from collabmap.store.assessments import save_answers, start_assessment
 from collabmap.store.coding import add_code, apply_code, write_memo
+from collabmap.store.invitations import invite_respondent, revoke_invitation
 from collabmap.store.links import link_answer, set_matrix_cell
 from collabmap.store.models import Base, PartnershipValue, Project, User, Variable
 from collabmap.store.projects import attach_sources, create_project
@@ -46,8 +47,9 @@ def fill(store: Store, folder: Path) -> Store:
     """Something in every table: two projects (one with the reference cases), imported
     sources with segments, a survey with variables, codings by people and a machine, memos,
     matrix cells, evidence links, users, members, sessions, failed sign-ins, audit events
-    (with and without detail), an assessment, a team code under a framework code, a large
-    text and a float that is not short in decimal."""
+    (with and without detail), an assessment, respondents' invitations (one withdrawn), a
+    team code under a framework code, a large text and a float that is not short in
+    decimal."""
     for name in ("ana", "bea", "cal"):
         create_user(store, name, PASSWORD, display_name=name.title(), actor="test")
     create_project(store, "Study", with_examples=True, owner="ana", actor="ana")
@@ -123,6 +125,9 @@ def fill(store: Store, folder: Path) -> Store:
         actor="ana",
         topic="lead",
     )
+    invite_respondent(store, "Study", "Wigan Deal", "Dee Doe, Wigan CVS", actor="ana")
+    _, withdrawn = invite_respondent(store, "Study", "Wirral", "Sam Roe, Wirral", actor="ana")
+    revoke_invitation(store, "Study", withdrawn.id, actor="ana")
     sign_in(store, "ana", PASSWORD, address="127.0.0.1")
     with pytest.raises(SignInRefused):  # a failed sign-in leaves an attempt row
         sign_in(store, "bea", "not the password", address="127.0.0.2")

@@ -90,31 +90,38 @@ def start_assessment(
     *,
     actor: str,
     editing: str | None = None,
+    answers: dict[str, Any] | None = None,
+    reason: str | None = None,
 ) -> AssessmentDraft:
-    """A new assessment, empty or (``editing``) starting from a partnership's profile."""
+    """A new assessment, empty or (``editing``) starting from a partnership's profile — or
+    from other ``answers`` for it, such as one respondent's when a consensus is agreed
+    (``reason`` says so in the audit log)."""
     with store.transaction() as session:
         project = get_project(session, project_name)
-        answers: dict[str, Any] = {}
+        start: dict[str, Any] = dict(answers or {})
         partnership_id = None
         if editing is not None:
             case = find_partnership(session, project, editing)
-            answers = dict(case.profile or {"name": case.name})
+            if answers is None:
+                start = dict(case.profile or {"name": case.name})
+            start["name"] = case.name
             partnership_id = case.id
         row = Assessment(
             project_id=project.id,
             user_id=user_id,
             partnership_id=partnership_id,
-            answers=answers,
+            answers=start,
         )
         session.add(row)
         session.flush()
+        detail = {"editing": editing, "reason": reason}
         record(
             session,
             actor,
             "assessment.start",
             project=project,
             target=f"assessment {row.id}",
-            detail={"editing": editing} if editing else None,
+            detail={k: v for k, v in detail.items() if v} or None,
         )
         return _draft(row, project, editing)
 

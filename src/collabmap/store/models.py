@@ -37,6 +37,7 @@ __all__ = [
     "Code",
     "Coder",
     "Coding",
+    "Invitation",
     "MatrixCell",
     "MatrixCellCoding",
     "Member",
@@ -427,6 +428,26 @@ class Assessment(Base):
     submitted_at: Mapped[datetime | None] = mapped_column()
     """When the answers were saved as a partnership profile (or, by a respondent, submitted)."""
     __table_args__ = (Index("ix_assessments_project_user", "project_id", "user_id"),)
+
+
+class Invitation(Base):
+    """A personal link inviting a respondent from a partner organisation to answer the guided
+    assessment about one partnership. Only the SHA-256 of the link's token is kept; the link
+    signs its holder in as the invitation's own respondent account, and nothing more."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    respondent: Mapped[str] = mapped_column(String(200))
+    """Who was invited, as the owner wrote it (a name and organisation)."""
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    __table_args__ = (Index("ix_invitations_partnership", "partnership_id"),)
 
 
 SOURCES: Table = Source.__table__  # type: ignore[assignment]

@@ -52,12 +52,18 @@ def _flag_groups(flags: list[Any]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
+def _options_of(values: list[str]) -> list[tuple[str, str, None]]:
+    """Plain strings as radio or checkbox options (value and text alike, no hint)."""
+    return [(value, value, None) for value in values]
+
+
 def install(env: Environment) -> None:
     env.filters["label"] = _label
     env.filters["percent"] = _percent
     env.filters["dom_id"] = dom_id
     env.filters["flag_groups"] = _flag_groups
     env.globals["framework"] = default_framework()
+    env.globals["options_of"] = _options_of
 
 
 def structure_options() -> list[tuple[str, str]]:

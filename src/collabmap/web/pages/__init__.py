@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from collabmap.web.pages import account, assessments, partnerships, projects
+from collabmap.web.pages import (
+    account,
+    assessments,
+    audit,
+    members,
+    partnerships,
+    projects,
+    reports,
+    respondents,
+)
 
 __all__ = ["router"]
 
@@ -13,3 +22,7 @@ router.include_router(account.router)
 router.include_router(projects.router)
 router.include_router(partnerships.router)
 router.include_router(assessments.router)
+router.include_router(respondents.router)
+router.include_router(members.router)
+router.include_router(audit.router)
+router.include_router(reports.router)
