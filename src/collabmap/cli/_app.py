@@ -14,6 +14,7 @@ from collabmap.classify import classify
 from collabmap.classify.activity import coverage_gaps
 from collabmap.cli import _compare, _evidence, _projects, _web
 from collabmap.cli._analyse import register as register_analyse
+from collabmap.cli._backup import register as register_backup
 from collabmap.cli._common import console_out, json_text
 from collabmap.cli._render import print_classification, print_examples_table, print_framework
 from collabmap.errors import InvalidFramework, InvalidInput, Issue
@@ -247,3 +248,4 @@ def classify_command(
 for _module in (_projects, _evidence, _compare, _web):
     _module.register(app)
 register_analyse(app)
+register_backup(app)
