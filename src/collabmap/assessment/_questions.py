@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from collabmap.errors import UnknownName
 from collabmap.framework import Framework
 
 __all__ = [
@@ -82,6 +83,21 @@ class Questionnaire(_Strict):
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
+
+    def find(self, topic_id: str) -> Topic:
+        """The topic, or :class:`UnknownName` listing the topics there are."""
+        found = self.topic(topic_id)
+        if found is None:
+            raise UnknownName("assessment topic", topic_id, [t.id for t in self.topics])
+        return found
+
+    def list_topic(self, topic_id: str) -> Topic:
+        """A topic that is a list of items (partners, activities, arrangements)."""
+        found = self.topic(topic_id)
+        if found is None or not found.collection:
+            lists = [t.id for t in self.topics if t.collection]
+            raise UnknownName("list topic", topic_id, lists)
+        return found
 
     def after(self, topic_id: str) -> str | None:
         """The topic that follows ``topic_id``, or None after the last one."""

@@ -208,9 +208,7 @@ def one(assessment_id: int, who: ProjectMember) -> AssessmentOut:
 
 
 def _page_questions(topic_id: str, page_id: str | None) -> tuple[Any, list[Any]]:
-    topic = load_questions().topic(topic_id)
-    if topic is None:
-        raise UnknownName("assessment topic", topic_id, [t.id for t in load_questions().topics])
+    topic = load_questions().find(topic_id)
     if page_id is None:
         if topic.collection:
             raise InvalidInput(
@@ -241,15 +239,23 @@ def _answer(
         raise InvalidDocument(
             "your answers", [Issue(field, message) for field, message in result.errors.items()]
         )
+    what = topic_id if page is None else f"{topic_id} {index + 1} {page}"
+    return _save(who, draft, result.draft, body.version, what)
+
+
+def _save(
+    who: Member, draft: AssessmentDraft, answers: dict[str, Any], version: int | None, what: str
+) -> AssessmentOut:
+    """Save one change of the answers (made from ``version``) and answer with the result."""
     saved = save_answers(
         who.store,
         who.project,
         draft.id,
         who.user_id,
-        result.draft,
-        version=body.version,
+        answers,
+        version=version,
         actor=who.actor,
-        topic=topic_id if page is None else f"{topic_id} {index + 1} {page}",
+        topic=what,
     )
     return assessment_out(saved)
 
@@ -282,21 +288,9 @@ def add(
 ) -> AssessmentOut:
     """An empty item at the end of the list; answer its pages next."""
     draft = _own(who, assessment_id)
-    topic = load_questions().topic(topic_id)
-    if topic is None or not topic.collection:
-        raise UnknownName("list topic", topic_id, None)
-    answers, index = add_item(draft.answers, topic.collection)
-    saved = save_answers(
-        who.store,
-        who.project,
-        draft.id,
-        who.user_id,
-        answers,
-        version=body.version,
-        actor=who.actor,
-        topic=f"{topic_id} (added {index + 1})",
-    )
-    return assessment_out(saved)
+    topic = load_questions().list_topic(topic_id)
+    answers, index = add_item(draft.answers, topic.collection or "")
+    return _save(who, draft, answers, body.version, f"{topic_id} (added {index + 1})")
 
 
 @router.put(
@@ -328,23 +322,12 @@ def remove(
 ) -> AssessmentOut:
     """Remove one item of a list topic; the items after it move up."""
     draft = _own(who, assessment_id)
-    topic = load_questions().topic(topic_id)
-    if topic is None or not topic.collection:
-        raise UnknownName("list topic", topic_id, None)
-    items = draft.answers.get(topic.collection) or []
+    topic = load_questions().list_topic(topic_id)
+    items = draft.answers.get(topic.collection or "") or []
     if not 0 <= index < len(items):
         raise UnknownName(f"{topic.item}", str(index), None)
-    saved = save_answers(
-        who.store,
-        who.project,
-        draft.id,
-        who.user_id,
-        remove_item(draft.answers, topic.collection, index),
-        version=None,
-        actor=who.actor,
-        topic=f"{topic_id} (removed {index + 1})",
-    )
-    return assessment_out(saved)
+    answers = remove_item(draft.answers, topic.collection or "", index)
+    return _save(who, draft, answers, None, f"{topic_id} (removed {index + 1})")
 
 
 @router.post(

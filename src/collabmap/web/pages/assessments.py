@@ -55,10 +55,23 @@ def _draft(who: Member, assessment_id: int) -> AssessmentDraft:
 
 
 def _topic(topic_id: str) -> Topic:
-    topic = load_questions().topic(topic_id)
-    if topic is None:
-        raise UnknownName("assessment topic", topic_id, [t.id for t in load_questions().topics])
-    return topic
+    return load_questions().find(topic_id)
+
+
+def _save(
+    who: Member, draft: AssessmentDraft, answers: dict[str, Any], form: FormData, what: str
+) -> AssessmentDraft:
+    """Save one change of the answers, from a form shown at the draft's version."""
+    return save_answers(
+        who.store,
+        who.project,
+        draft.id,
+        who.user_id,
+        answers,
+        version=_version(form),
+        actor=who.actor,
+        topic=what,
+    )
 
 
 def _form_lists(form: FormData) -> dict[str, list[str]]:
@@ -277,16 +290,7 @@ def _save_page(
     if result.errors:
         return render(draft, result.draft, result.errors)
     try:
-        save_answers(
-            who.store,
-            who.project,
-            draft.id,
-            who.user_id,
-            result.draft,
-            version=_version(form),
-            actor=who.actor,
-            topic=label,
-        )
+        _save(who, draft, result.draft, form, label)
     except StaleAnswers as exc:
         fresh = _draft(who, draft.id)
         return render(fresh, fresh.answers, {"": str(exc)[:1].upper() + str(exc)[1:]})
@@ -299,20 +303,9 @@ async def assessment_add_item(
 ) -> Any:
     form = await read_form(request, who.visitor)
     draft = _draft(who, assessment_id)
-    topic = _topic(topic_id)
-    if not topic.collection:
-        raise UnknownName("list of items", topic_id, None)
-    answers, index = add_item(draft.answers, topic.collection)
-    save_answers(
-        who.store,
-        who.project,
-        draft.id,
-        who.user_id,
-        answers,
-        version=_version(form),
-        actor=who.actor,
-        topic=f"{topic.id} (added)",
-    )
+    topic = load_questions().list_topic(topic_id)
+    answers, index = add_item(draft.answers, topic.collection or "")
+    _save(who, draft, answers, form, f"{topic.id} (added)")
     back = "?back=check" if form.get("back") == "check" else ""
     return RedirectResponse(
         f"{_base(who.project, draft.id)}/{topic.id}/{index}/{topic.pages[0].id}{back}", 303
@@ -329,20 +322,9 @@ async def assessment_remove_item(
 ) -> Any:
     form = await read_form(request, who.visitor)
     draft = _draft(who, assessment_id)
-    topic = _topic(topic_id)
-    if not topic.collection:
-        raise UnknownName("list of items", topic_id, None)
-    answers = remove_item(draft.answers, topic.collection, index)
-    save_answers(
-        who.store,
-        who.project,
-        draft.id,
-        who.user_id,
-        answers,
-        version=_version(form),
-        actor=who.actor,
-        topic=f"{topic.id} (removed {index + 1})",
-    )
+    topic = load_questions().list_topic(topic_id)
+    answers = remove_item(draft.answers, topic.collection or "", index)
+    _save(who, draft, answers, form, f"{topic.id} (removed {index + 1})")
     if form.get("back") == "check":
         return RedirectResponse(f"{_base(who.project, draft.id)}/check", 303)
     return RedirectResponse(f"{_base(who.project, draft.id)}/{topic.id}", 303)
