@@ -7,23 +7,19 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from collabmap.store import open_store
 from collabmap.store.accounts import add_member, create_user
 from collabmap.store.coding import apply_code, list_codings
 from collabmap.store.projects import create_project
 from collabmap.store.sources import import_files
-
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.web.server import running
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,25 +33,10 @@ INTERVIEW = (
     "Sam Patel: The cabinet decides after a survey of residents. "
     "Volunteers now run the library on a long lease.\n"
 )
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists() or not AXE.exists(), reason="needs /usr/bin/chromium and axe-core"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -92,53 +73,25 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
             confidence=confidence,
         )
     store.close()
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    log = (tmp_path / "server.log").open("wb")
-    child = subprocess.Popen(
-        [sys.executable, "-m", "collabmap", "--db", url, "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError as refused:
-            if child.poll() is not None:
-                log.close()
-                why = (tmp_path / "server.log").read_text(errors="replace")
-                raise RuntimeError(why) from refused
-            time.sleep(0.1)
-    try:
+    with running("--db", url, "serve", log=tmp_path / "server.log") as base:
         yield base, url
-    finally:
-        child.terminate()
-        child.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture
-def page(server: tuple[str, str]) -> Iterator[Any]:
+def page(server: tuple[str, str], browser: Browser) -> Iterator[Page]:
+    """Ann, signed in, in a browser context of her own (the session's Chromium)."""
     base, _ = server
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        context = browser.new_context(bypass_csp=True, viewport={"width": 1200, "height": 900})
-        tab = context.new_page()
-        tab.goto(base + "/sign-in")
-        tab.fill("#name", "ann")
-        tab.fill("#password", PASSWORD)
-        tab.get_by_role("button", name="Sign in").click()
-        tab.wait_for_url(base + "/**")
-        try:
-            yield tab
-        finally:
-            browser.close()
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    tab.goto(base + "/sign-in")
+    tab.fill("#name", "ann")
+    tab.fill("#password", PASSWORD)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url(base + "/**")
+    try:
+        yield tab
+    finally:
+        context.close()
 
 
 def _shots(default: Path) -> Path:
@@ -202,25 +155,23 @@ def test_an_analyst_codes_a_selection_and_accepts_a_suggestion_by_keyboard(
     # after the emoji (two UTF-16 units, one code point) in the same piece of text
     _drag_over(page, "every household")
     preview = page.locator("#selection-preview")
-    sync_api.expect(preview).to_have_text("Selected: “every household”")
+    expect(preview).to_have_text("Selected: “every household”")
     page.select_option("#selection-code", label="Citizen self-help")
     page.get_by_role("button", name="Apply code").click()
     announcer = page.locator("#workspace-announcer")
-    sync_api.expect(announcer).to_have_text("Coded as Citizen self-help.")
-    sync_api.expect(page.locator("mark", has_text="every household")).to_have_count(1)
+    expect(announcer).to_have_text("Coded as Citizen self-help.")
+    expect(page.locator("mark", has_text="every household")).to_have_count(1)
     page.screenshot(path=str(shots / "workspace-coded.png"), full_page=True)
 
     page.locator("h1").click()  # focus back on the page, away from the form
     page.keyboard.press("j")
-    sync_api.expect(announcer).to_contain_text(
-        "Suggestion 1 of 2: Community self-organization, 91%"
-    )
+    expect(announcer).to_contain_text("Suggestion 1 of 2: Community self-organization, 91%")
     page.screenshot(path=str(shots / "workspace-reviewing.png"))
     page.keyboard.press("a")
-    sync_api.expect(announcer).to_contain_text("Accepted Community self-organization.")
-    sync_api.expect(announcer).to_contain_text("Suggestion 1 of 1: Consultation only")
+    expect(announcer).to_contain_text("Accepted Community self-organization.")
+    expect(announcer).to_contain_text("Suggestion 1 of 1: Consultation only")
     page.keyboard.press("r")
-    sync_api.expect(announcer).to_contain_text("Rejected Consultation only. No suggestions left")
+    expect(announcer).to_contain_text("Rejected Consultation only. No suggestions left")
     assert _serious(page) == []
 
     store = open_store(url)
