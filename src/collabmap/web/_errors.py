@@ -75,8 +75,14 @@ def field_errors(error: CollabmapError) -> list[dict[str, str]]:
     return []
 
 
-def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
-    """An RFC 9457 problem document."""
+def problem(
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """An RFC 9457 problem document; ``extra`` adds members (e.g. the current state of what
+    a conflicting change would have replaced)."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": _TITLES.get(status, "Error"),
@@ -85,6 +91,7 @@ def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 

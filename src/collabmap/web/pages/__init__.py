@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from collabmap.web.pages import account, assessments, partnerships, projects, respondents
+from collabmap.web.pages import (
+    account,
+    assessments,
+    compare,
+    matrix,
+    partnerships,
+    projects,
+    respondents,
+)
 
 __all__ = ["router"]
 
@@ -14,3 +22,5 @@ router.include_router(projects.router)
 router.include_router(partnerships.router)
 router.include_router(assessments.router)
 router.include_router(respondents.router)
+router.include_router(matrix.router)
+router.include_router(compare.router)

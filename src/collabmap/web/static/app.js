@@ -9,3 +9,14 @@ document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRF-Token"] = token.content;
   }
 });
+
+// A form answered with its errors (422) or with an edit conflict (409) is swapped in like any
+// page, so the GOV.UK error summary shows where the form was; other errors are not swapped.
+if (window.htmx) {
+  window.htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "409|422", swap: true, error: false },
+    { code: "[45]..", swap: false, error: true },
+  ];
+}
