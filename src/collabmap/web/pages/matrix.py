@@ -153,7 +153,7 @@ async def cell_save(
             values["version"] = conflict.version  # saving again now replaces their text
             errors["summary"] = (
                 f"{conflict.author or 'Someone'} changed this cell after you opened it. "
-                "Their text is shown below and yours is still in the box: combine them, then "
+                "Their text is shown above yours, which is still in the box: combine them, then "
                 "save again"
             )
             status_code = 409
