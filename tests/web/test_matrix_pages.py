@@ -371,3 +371,21 @@ def test_someone_outside_the_project_learns_nothing(project: Store) -> None:
         "/api/projects/Riverside/matrix",
     ):
         assert eve.get(url).status_code == 404
+
+
+def test_the_comparison_follows_a_changed_profile(project: Store) -> None:
+    from collabmap.examples import load_example
+    from collabmap.store.partnerships import save_profile
+
+    vic = _sign_in(project, "vic")
+    before = vic.client.get("/api/projects/Riverside/compare").json()
+    assert "Wigan Deal" in before["rationales"]["rows"]
+    wigan = load_example("wigan").model_dump(mode="json")
+    from collabmap.profile import parse_profile
+
+    changed = parse_profile({**wigan, "rationales": []})
+    save_profile(project, "Riverside", changed, actor="test", replacing="Wigan Deal")
+    after = vic.client.get("/api/projects/Riverside/compare").json()
+    assert after["rationales"]["rows"]["Wigan Deal"] == {}
+    page = vic.get("/projects/Riverside/partnerships/Wigan%20Deal")
+    assert 'src="/projects/Riverside/partnerships/Wigan%20Deal/network.svg"' in page.text

@@ -8,6 +8,8 @@ can carry its evidence as a tooltip and link through to its partnership.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +27,7 @@ from collabmap.compare.tables import (
 from collabmap.framework import default_framework
 from collabmap.store import Store
 from collabmap.store.matrix import project_profiles
-from collabmap.store.models import Coder, Coding
+from collabmap.store.models import Coder, Coding, Partnership
 from collabmap.store.projects import get_project
 
 __all__ = ["ComparisonView", "MapPoint", "comparison", "project_coders"]
@@ -59,8 +61,41 @@ class ComparisonView:
     notes: tuple[str, ...]
 
 
+_cache: OrderedDict[tuple[str, str, tuple[tuple[int, str, int], ...]], ComparisonView] = (
+    OrderedDict()
+)
+_cache_lock = threading.Lock()
+_CACHED = 16
+
+
 def comparison(store: Store, project: str) -> ComparisonView:
-    """The project's partnerships side by side: tables, IAP2 spread and similarity map."""
+    """The project's partnerships side by side, worked out once per state of their profiles
+    (the similarity map of 200 partnerships takes a second or two to place)."""
+    with store.reading() as session:
+        found = get_project(session, project)
+        heads = tuple(
+            (pid, name, revision)
+            for pid, name, revision in session.execute(
+                select(Partnership.id, Partnership.name, Partnership.revision)
+                .where(Partnership.project_id == found.id)
+                .order_by(Partnership.id)
+            )
+        )
+    key = (store.url, project, heads)
+    with _cache_lock:
+        view = _cache.get(key)
+        if view is not None:
+            _cache.move_to_end(key)
+            return view
+    view = _compare(store, project)
+    with _cache_lock:
+        _cache[key] = view
+        while len(_cache) > _CACHED:
+            _cache.popitem(last=False)
+    return view
+
+
+def _compare(store: Store, project: str) -> ComparisonView:
     names, profiles, results, left_out = project_profiles(store, project)
     classified = [results[n] for n in names if n in results]
     fw = default_framework()
