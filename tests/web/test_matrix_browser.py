@@ -161,6 +161,8 @@ def test_two_analysts_edit_the_same_cell_and_the_second_sees_the_conflict(
     olga.get_by_role("button", name="Save Community self-organization for Wigan Deal").click()
     olga.wait_for_selector("text=Written by olga")
     assert olga.locator("text=Olga: the centre was transferred").count() == 1
+    focused = olga.evaluate("document.activeElement.textContent.trim()")
+    assert focused == label  # back on the cell's Edit link, to carry on by keyboard
     ann.keyboard.press("Control+A")
     ann.keyboard.type("Ann: self-organisation called co-production.")
     ann.keyboard.press("Tab")  # on to the status, the quotations, then Save
