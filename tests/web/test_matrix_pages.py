@@ -49,6 +49,17 @@ def project(store: Store, tmp_path: Path) -> Iterator[Store]:
         ("activity:co_design", LEASE, "ann"),
     ]:
         apply_code(store, "Riverside", path.name, concept, quote=quote, coder=coder)
+    apply_code(
+        store,
+        "Riverside",
+        path.name,
+        "activity:consultation_only",
+        quote=ASKED,
+        coder="suggester",
+        origin="machine",
+        status="suggested",
+        confidence=0.8,
+    )
     yield store
 
 
@@ -100,6 +111,7 @@ def test_an_analyst_edits_a_cell_in_place_and_it_is_saved_as_written_and_audited
     assert form.status_code == 200
     assert "<html" not in form.text  # a fragment, swapped into the cell
     assert 'name="summary"' in form.text and "autofocus" in form.text
+    assert "hx-post" in form.text
     assert _version(form.text) == "0"
     coding = re.findall(r'name="evidence" type="checkbox" value="(\d+)"', form.text)
     assert len(coding) == 2  # both coders' quotations can be cited
@@ -131,6 +143,7 @@ def test_without_javascript_the_edit_form_is_a_page_and_saving_returns_to_the_ce
     url = _cell_url(project, "activity:co_design")
     page = olga.get(url)
     assert page.status_code == 200 and "<h1" in page.text and "Framework matrix</a>" in page.text
+    assert "hx-post" not in page.text  # a page of its own posts as a page, with or without JS
     saved = olga.post(url, {"summary": "Not co-design.", "status": "draft", "version": "0"})
     assert saved.status_code == 303
     assert saved.headers["location"].startswith("/projects/Riverside/matrix?group=Activities")
@@ -288,6 +301,11 @@ def test_agreement_between_two_coders_code_by_code(project: Store) -> None:
     row = re.search(r"Activities/Consultation only</th>(.*?)</tr>", page.text, re.S)
     assert row is not None
     assert "100%" in row.group(1)  # both coded the same sentence
+    assert '<option value="suggester">suggester (machine)</option>' in empty.text
+    machine = vic.get("/projects/Riverside/agreement?coder_a=olga&coder_b=suggester")
+    assert machine.status_code == 200 and "Only suggester" in machine.text
+    machine_row = re.search(r"Activities/Consultation only</th>(.*?)</tr>", machine.text, re.S)
+    assert machine_row is not None and "100%" in machine_row.group(1)
     same = vic.get("/projects/Riverside/agreement?coder_a=olga&coder_b=olga")
     assert same.status_code == 422 and "different from the first" in same.text
     unknown = vic.get("/projects/Riverside/agreement?coder_a=olga&coder_b=zed&unit=lines")
@@ -338,7 +356,11 @@ def test_the_api_compares_and_measures_agreement(project: Store) -> None:
     assert len(compared["partnerships"]) == 5
     assert compared["activities"]["rows"] and compared["similarity"]["nearest"]
     coders = vic.client.get("/api/projects/Riverside/agreement/coders").json()
-    assert {c["name"] for c in coders} == {"olga", "ann"}
+    assert {(c["name"], c["kind"]) for c in coders} == {
+        ("olga", "person"),
+        ("ann", "person"),
+        ("suggester", "machine"),
+    }
     report = vic.client.get(
         "/api/projects/Riverside/agreement", params={"coder_a": "olga", "coder_b": "ann"}
     ).json()

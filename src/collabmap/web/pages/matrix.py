@@ -98,7 +98,7 @@ def cell_page(
         "version": context["cell"].version,
     }
     template = "_matrix_cell_form.html" if _is_htmx(request) else "matrix_cell.html"
-    return page(request, template, **context)
+    return page(request, template, inline=_is_htmx(request), **context)
 
 
 @router.post("/projects/{project}/matrix/cell")
@@ -157,6 +157,7 @@ async def cell_save(
                 "save again"
             )
             status_code = 409
+            context = _cell_context(who, partnership, theme, page_number=page_number)
         else:
             context = _cell_context(who, partnership, theme, page_number=page_number)
             if _is_htmx(request):
@@ -165,8 +166,15 @@ async def cell_save(
                 _matrix_href(who.project, context["group"], page_number, context["dom_id"]),
                 status_code=303,
             )
-    context = _cell_context(who, partnership, theme, page_number=page_number)
     template = "_matrix_cell_form.html" if _is_htmx(request) else "matrix_cell.html"
-    response = page(request, template, values=values, errors=errors, theirs=theirs, **context)
+    response = page(
+        request,
+        template,
+        values=values,
+        errors=errors,
+        theirs=theirs,
+        inline=_is_htmx(request),
+        **context,
+    )
     response.status_code = status_code
     return response
