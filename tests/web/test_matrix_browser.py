@@ -211,6 +211,8 @@ def test_the_new_pages_have_no_serious_accessibility_violations(
         if name == "cell":  # the edit form open in place
             page.get_by_role("link", name="Edit If it fails for Wigan Deal").click()
             page.wait_for_selector("textarea:focus")
+            # in place on a wide screen; on a phone, on a page of its own
+            assert ("/matrix/cell?" in page.url) == (width < 641)
         page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
         problems[name] = _serious(page)
         if name == "matrix":

@@ -20,3 +20,12 @@ if (window.htmx) {
     { code: "[45]..", swap: false, error: true },
   ];
 }
+
+// On a phone a matrix cell is edited on a page of its own rather than squeezed into the table.
+document.addEventListener("htmx:confirm", (event) => {
+  const link = event.detail.elt;
+  if (link.matches("a[data-app-page-when-narrow]") && window.matchMedia("(max-width: 640px)").matches) {
+    event.preventDefault();
+    window.location.assign(link.href);
+  }
+});
