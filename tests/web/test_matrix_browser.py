@@ -213,9 +213,8 @@ def test_the_new_pages_have_no_serious_accessibility_violations(
             page.wait_for_selector("textarea:focus")
             # in place on a wide screen; on a phone, on a page of its own
             assert ("/matrix/cell?" in page.url) == (width < 641)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
         problems[name] = _serious(page)
-        if name == "matrix":
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert problems == {name: [] for name in problems}
     page.context.close()
