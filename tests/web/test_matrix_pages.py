@@ -345,6 +345,16 @@ def test_the_api_reads_and_writes_cells_and_refuses_a_stale_version_with_the_cur
         "/api/projects/Riverside/matrix/cell", json={**body, "status": "final"}, headers=headers
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
+    other = _theme(project, "activity:co_design")
+    stray = api.get(
+        "/api/projects/Riverside/matrix/cell", params={"partnership": "Wigan Deal", "theme": other}
+    ).json()["candidates"][0]["coding_id"]
+    alien = api.put(
+        "/api/projects/Riverside/matrix/cell",
+        json={**body, "version": 1, "evidence": [stray]},
+        headers=headers,
+    )
+    assert alien.status_code == 422 and alien.json()["errors"][0]["field"] == "evidence"
     assert api.put("/api/projects/Riverside/matrix/cell", json=body).status_code == 403
     assert api.get("/api/projects/Riverside/matrix", params={"page": 0}).status_code == 422
     assert api.get("/api/projects/Riverside/matrix", params={"group": "X"}).status_code == 404

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from collabmap.classify import Classification, classify
 from collabmap.compare.matrix import Cell, Quote, Theme, WrittenCell, build_matrix
-from collabmap.errors import CollabmapError, InvalidInput, UnknownName
+from collabmap.errors import CollabmapError, InvalidDocument, InvalidInput, Issue, UnknownName
 from collabmap.profile import Profile, parse_profile
 from collabmap.store import Store
 from collabmap.store.coding import project_code_paths
@@ -226,10 +226,17 @@ def save_cell(
     version: int,
     author: str,
 ) -> int:
-    """Write the cell from a form or an API call that read it at ``version``."""
-    with store.reading() as session:
-        found = get_project(session, project)
-        path = project_code_paths(session, found.id)[_theme_code(session, found.id, theme).id]
+    """Write the cell from a form or an API call that read it at ``version``. Only the
+    cell's own quotations (the partnership's codings with the theme) can be cited."""
+    current = cell_view(store, project, partnership, theme)
+    citable = {q.coding_id for q in current.candidates}
+    strays = [coding for coding in evidence if coding not in citable]
+    if strays:
+        raise InvalidDocument(
+            "matrix cell",
+            [Issue("evidence", f"coding {strays[0]} is not a quotation of this cell")],
+        )
+    path = current.path
     return set_matrix_cell(
         store,
         project,

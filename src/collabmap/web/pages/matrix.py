@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 
-from collabmap.errors import InvalidInput
+from collabmap.errors import InvalidDocument, InvalidInput
 from collabmap.store.links import CELL_STATUSES, CellConflict
 from collabmap.web._context import Member, member
 from collabmap.web._matrix import cell_id, cell_view, matrix_view, quote_href, save_cell
@@ -130,9 +130,6 @@ async def cell_save(
         errors["status"] = "Choose draft, reviewed or agreed"
     values = {"summary": summary, "status": status, "evidence": evidence, "version": version}
     context = _cell_context(who, partnership, theme, page_number=page_number)
-    citable = {q.coding_id for q in context["cell"].candidates}
-    if any(coding not in citable for coding in evidence):
-        errors["evidence"] = "Choose quotations from the list; one you chose is no longer coded"
     theirs = None
     status_code = 422
     if not errors:
@@ -148,6 +145,8 @@ async def cell_save(
                 version=version,
                 author=who.actor,
             )
+        except InvalidDocument:  # a quotation not of this cell (no longer coded, say)
+            errors["evidence"] = "Choose quotations from the list; one you chose is not in it"
         except CellConflict as conflict:
             theirs = {"summary": conflict.summary, "author": conflict.author}
             values["version"] = conflict.version  # saving again now replaces their text
