@@ -10,16 +10,15 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
-// A form answered with its errors (422) or with an edit conflict (409) is swapped in like any
-// page, so the GOV.UK error summary shows where the form was; other errors are not swapped.
-if (window.htmx) {
-  window.htmx.config.responseHandling = [
-    { code: "204", swap: false },
-    { code: "[23]..", swap: true },
-    { code: "409|422", swap: true, error: false },
-    { code: "[45]..", swap: false, error: true },
-  ];
-}
+// A matrix cell's form answered with its errors (422) or an edit conflict (409) is swapped in
+// like any answer, so the GOV.UK error summary shows in the cell; elsewhere htmx's defaults hold.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if ((status === 409 || status === 422) && event.detail.target.closest(".app-cell")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
 
 // On a phone a matrix cell is edited on a page of its own rather than squeezed into the table.
 document.addEventListener("htmx:confirm", (event) => {
