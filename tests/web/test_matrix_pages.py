@@ -225,6 +225,9 @@ def test_bad_input_gets_a_message_never_a_server_error(project: Store) -> None:
             f"/projects/Riverside/matrix/cell?partnership=Wigan%20Deal&theme={theme}"
         )
         assert missing.status_code == 404
+    for query in ("partnership=a%00b&theme=1", "partnership=Wigan%20Deal&theme=%00"):
+        assert olga.get(f"/projects/Riverside/matrix/cell?{query}").status_code == 422
+    assert olga.get("/projects/Riverside/agreement?coder_a=%00&coder_b=ann").status_code == 422
     nobody = olga.get(_cell_url(project, "activity:co_design", partnership="Atlantis"))
     assert nobody.status_code == 404
     forged = olga.client.post(url, data={"summary": "x", "version": "0"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from collabmap.errors import CollabmapError, UnknownName
@@ -18,6 +18,9 @@ from collabmap.web.pages._forms import errors_by_field, page
 from collabmap.web.pages.projects import _chart_lock
 
 router = APIRouter()
+
+_ANY_BUT_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+"""A coder's name holds no control character (PostgreSQL text cannot hold NUL)."""
 
 UNITS = (
     ("sentence", "Sentences"),
@@ -96,9 +99,9 @@ def network_chart(name: str, who: Annotated[Member, Depends(member)]) -> Respons
 def agreement_page(
     request: Request,
     who: Annotated[Member, Depends(member)],
-    coder_a: str = "",
-    coder_b: str = "",
-    unit: str = "sentence",
+    coder_a: Annotated[str, Query(max_length=200, pattern=_ANY_BUT_CONTROL)] = "",
+    coder_b: Annotated[str, Query(max_length=200, pattern=_ANY_BUT_CONTROL)] = "",
+    unit: Annotated[str, Query(max_length=20)] = "sentence",
 ) -> Any:
     """Choose two coders and a unit; see percent agreement, kappa and alpha code by code."""
     who.require("view")

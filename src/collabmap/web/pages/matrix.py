@@ -25,6 +25,10 @@ router = APIRouter()
 
 SUMMARY_LIMIT = 20_000
 PageNumber = Annotated[int, Query(alias="page", ge=1, le=100_000)]
+_NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
+"""A name typed by a person holds no control character (PostgreSQL text cannot hold NUL)."""
+PartnershipParam = Annotated[str, Query(min_length=1, max_length=300, pattern=_NO_CONTROL)]
+ThemeParam = Annotated[str, Query(min_length=1, max_length=20, pattern=_NO_CONTROL)]
 
 
 def _is_htmx(request: Request) -> bool:
@@ -40,7 +44,7 @@ def _matrix_href(project: str, group: str, page_number: int, anchor: str = "") -
 def matrix_page(
     request: Request,
     who: Annotated[Member, Depends(member)],
-    group: str | None = None,
+    group: Annotated[str | None, Query(max_length=300, pattern=_NO_CONTROL)] = None,
     page_number: PageNumber = 1,
 ) -> Any:
     who.require("view")
@@ -76,8 +80,8 @@ def _cell_context(who: Member, partnership: str, theme: str, **extra: Any) -> di
 def cell_page(
     request: Request,
     who: Annotated[Member, Depends(member)],
-    partnership: str,
-    theme: str,
+    partnership: PartnershipParam,
+    theme: ThemeParam,
     edit: bool = True,
     page_number: PageNumber = 1,
 ) -> Any:
@@ -105,8 +109,8 @@ def cell_page(
 async def cell_save(
     request: Request,
     who: Annotated[Member, Depends(member)],
-    partnership: str,
-    theme: str,
+    partnership: PartnershipParam,
+    theme: ThemeParam,
     page_number: PageNumber = 1,
 ) -> Any:
     who.require("edit")
