@@ -258,3 +258,39 @@ def test_help_starts_without_loading_the_heavy_libraries() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == ""
+
+
+def test_a_pseudonymised_export_says_what_it_replaced(run: Run, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    transcript = tmp_path / "interview.txt"
+    transcript.write_text(
+        "Interviewer: How did it start?\nJane Smith: Bob asked us.\n"
+        "Interviewer: And now?\nJane Smith: We run it.\n"
+    )
+    names = tmp_path / "names.txt"
+    names.write_text("# people named in the text\nBob\n")
+    assert run("--db", db, "project", "create", "P").code == 0
+    assert run("--db", db, "import", "P", str(transcript)).code == 0
+    out = tmp_path / "p.json"
+    result = run(
+        "--db",
+        db,
+        "export",
+        "P",
+        "-f",
+        "json",
+        "-o",
+        str(out),
+        "--pseudonymise",
+        "--names",
+        str(names),
+    )
+    assert result.code == 0, result.err
+    assert "Pseudonymised 2 name(s): Jane Smith → Speaker 1, Bob → Person 1" in result.out
+    text = json.loads(out.read_text())["sources"][0]["text"]
+    assert text == (
+        "Interviewer: How did it start?\nSpeaker 1: Person 1 asked us.\n"
+        "Interviewer: And now?\nSpeaker 1: We run it.\n"
+    )
+    refused = run("--db", db, "export", "P", "-f", "json", "-o", str(out), "--names", str(names))
+    assert refused.code == 2 and "give --pseudonymise too" in refused.err

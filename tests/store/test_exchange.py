@@ -291,3 +291,63 @@ def test_a_qdpx_with_control_codes_imports_and_exports_again(store: Store, tmp_p
     assert import_files(store, "Study", [path]).exit_code == 0
     assert [c.text for c in list_codings(store, "Study")] == ["budget"]
     export_project(store, "Study", "qdpx", tmp_path / "again.qdpx")
+
+
+def test_a_pseudonymised_export_hides_interviewees_and_keeps_every_coding_on_its_words(
+    store: Store, tmp_path: Path
+) -> None:
+    from collabmap.evidence import refi
+    from collabmap.store.coding import apply_code
+    from collabmap.store.exchange import export_project, project_pseudonyms
+    from collabmap.store.sources import import_files
+
+    create_project(store, "P")
+    transcript = tmp_path / "interview.txt"
+    transcript.write_text(
+        "Interviewer: How did the lunch club start?\n"
+        "Jane Smith: The council asked us to run it. Bob helped.\n"
+        "Interviewer: Who runs it now?\n"
+        "Jane Smith: Volunteers run it on their own since the grant ended.\n"
+    )
+    import_files(store, "P", [transcript])
+    apply_code(
+        store,
+        "P",
+        "interview.txt",
+        "activity:co_delivery",
+        quote="Volunteers run it on their own",
+        coder="ana",
+    )
+    apply_code(
+        store,
+        "P",
+        "interview.txt",
+        "activity:co_design",
+        quote="Jane Smith: The council asked us",
+        coder="ana",
+    )
+    pseudonyms = project_pseudonyms(store, "P", ["Bob"])
+    assert pseudonyms.names == {"Jane Smith": "Speaker 1", "Bob": "Person 1"}
+
+    out = export_project(store, "P", "qdpx", tmp_path / "p.qdpx", pseudonyms=pseudonyms)
+    data = refi.read_qdpx(out).project
+    [source] = data.sources
+    assert "Jane" not in source.text and "Bob" not in source.text
+    quotes = sorted(source.text[s.start : s.end] for s in source.selections)
+    assert quotes == ["Speaker 1: The council asked us", "Volunteers run it on their own"]
+
+    for format in ("csv", "json"):
+        written = export_project(
+            store, "P", format, tmp_path / f"p.{format}", pseudonyms=pseudonyms
+        )
+        assert "Jane" not in written.read_text() and "Bob" not in written.read_text()
+    from openpyxl import load_workbook
+
+    book = load_workbook(
+        export_project(store, "P", "xlsx", tmp_path / "p.xlsx", pseudonyms=pseudonyms)
+    )
+    cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "Speaker 1: The council asked us" in cells
+    assert not [c for c in cells if "Jane" in c or "Bob" in c]
+    csv_text = (tmp_path / "p.csv").read_text()
+    assert "Speaker 1: The council asked us" in csv_text and "Jane" not in csv_text

@@ -131,6 +131,8 @@ def test_the_questions_and_every_assessment_route_are_in_the_openapi_document(
     project: Store,
 ) -> None:
     client = TestClient(create_app(project))
+    assert client.get("/api/assessment-questions").status_code == 401
+    client = Api(project, "olga").client
     questions = client.get("/api/assessment-questions").json()
     assert [t["id"] for t in questions][:2] == ["about", "lead"]
     sectors = questions[1]["questions"][1]["options"]

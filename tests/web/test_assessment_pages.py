@@ -246,3 +246,12 @@ def test_a_tampered_choice_shows_a_field_message_not_an_error_page(project: Stor
     assert page.status_code == 422
     assert "Choose one of the options" in page.text
     assert "<script>alert(1)</script>" not in page.text
+
+
+def test_an_address_with_a_control_character_is_not_found_on_either_database(
+    project: Store,
+) -> None:
+    olga = _sign_in(project, "olga")
+    for url in ("/projects/%00", "/projects/Riverside/partnerships/Wig%00an", "/api/projects/%01x"):
+        answer = olga.get(url)
+        assert answer.status_code == 404, (url, answer.text[:300])

@@ -168,3 +168,38 @@ def test_only_the_owner_invites(project: Store) -> None:
         "/projects/Riverside/partnerships/Wigan%20Deal/respondents", {"respondent": " "}
     )
     assert blank.status_code == 422 and "Enter the respondent’s name and organisation" in blank.text
+
+
+def test_the_respondent_api_invites_compares_and_agrees(project: Store) -> None:
+    olga = _sign_in(project, "olga")
+    headers = {"X-CSRF-Token": olga.csrf}
+    url = "/api/projects/Riverside/partnerships/Wigan%20Deal"
+    invited = olga.client.post(url + "/respondents", json={"respondent": "Cath"}, headers=headers)
+    assert invited.status_code == 201
+    assert invited.json()["link"].startswith("http://testserver/respond/")
+    _respond(project, invited.json()["link"], design="active")
+    second = olga.client.post(url + "/respondents", json={"respondent": "Gus"}, headers=headers)
+    _respond(project, second.json()["link"], design="consulted")
+
+    listed = olga.client.get(url + "/respondents").json()
+    assert [(i["respondent"], i["status"]) for i in listed] == [
+        ("Gus", "submitted"),
+        ("Cath", "submitted"),
+    ]
+    assert all("link" not in i for i in listed)  # the link is given once
+    report = olga.client.get(url + "/responses").json()
+    assert report["respondents"] == ["Cath", "Gus"] and report["pending"] == []
+    [activity] = report["activities"]
+    assert activity["categories"] == {"Cath": "co_design", "Gus": "consultation_only"}
+    assert activity["disagreement"] is True
+
+    agreed = olga.client.post(url + "/responses/agree", json={"basis": "Gus"}, headers=headers)
+    assert agreed.status_code == 201 and agreed.json()["partnership"] == "Wigan Deal"
+    unknown = olga.client.post(url + "/responses/agree", json={"basis": "Zed"}, headers=headers)
+    assert unknown.status_code == 404
+
+    gone = olga.client.delete(f"{url}/respondents/{listed[0]['id']}", headers=headers)
+    assert gone.status_code == 204
+    no_csrf = olga.client.post(url + "/respondents", json={"respondent": "X"})
+    assert no_csrf.status_code == 403
+    assert no_csrf.headers["content-type"] == "application/problem+json"

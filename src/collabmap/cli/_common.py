@@ -15,6 +15,7 @@ from collabmap.store import Store, open_store
 
 __all__ = [
     "JsonOption",
+    "cli_actor",
     "clip",
     "console_out",
     "db_option",
@@ -43,6 +44,16 @@ def store_for(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a change made at the command line."""
+    import getpass
+
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):  # no name for this uid (a container, say)
+        return "command line"
 
 
 def console_out() -> Console:

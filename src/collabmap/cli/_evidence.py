@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from collabmap.cli._common import JsonOption, clip, console_out, print_json, store_for
+from collabmap.errors import InvalidInput
 from collabmap.evidence.importers import ImportLimits
 from collabmap.store.coding import (
     apply_code,
@@ -22,7 +23,7 @@ from collabmap.store.coding import (
     review_coding,
     write_memo,
 )
-from collabmap.store.exchange import FORMATS, export_project
+from collabmap.store.exchange import FORMATS, export_project, project_pseudonyms
 from collabmap.store.links import link_answer
 from collabmap.store.segments import list_segments
 from collabmap.store.sources import import_files
@@ -211,11 +212,49 @@ def export_command(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The file to write.", dir_okay=False)
     ],
+    pseudonymise: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymise",
+            help="Replace interviewees' names (transcript speakers) by pseudonyms.",
+        ),
+    ] = False,
+    names: Annotated[
+        Path | None,
+        typer.Option(
+            "--names",
+            help="With --pseudonymise: a text file of other names to replace, one a line.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Export a project as REFI-QDA (.qdpx, .qdc), CSV, JSON or XLSX."""
+    if names is not None and not pseudonymise:
+        raise InvalidInput("--names lists names to pseudonymise: give --pseudonymise too")
+    extra = _read_names(names) if names is not None else []
     with store_for(ctx) as store:
-        written = export_project(store, project, format, output)
+        pseudonyms = project_pseudonyms(store, project, extra) if pseudonymise else None
+        written = export_project(store, project, format, output, pseudonyms=pseudonyms)
     typer.echo(f"Wrote {written} ({written.stat().st_size:,} bytes).")
+    if pseudonyms is not None:
+        typer.echo(
+            f"Pseudonymised {len(pseudonyms)} name(s): "
+            + ", ".join(f"{n} → {p}" for n, p in pseudonyms.names.items())
+            if len(pseudonyms) <= 10
+            else f"Pseudonymised {len(pseudonyms)} names."
+        )
+
+
+def _read_names(path: Path) -> list[str]:
+    """One name a line; blank lines and lines starting with # are skipped."""
+    if path.stat().st_size > 1_000_000:
+        raise InvalidInput(f"{path}: a names file must be under 1 MB")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: not UTF-8 text") from None
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 class AgreementUnit(StrEnum):

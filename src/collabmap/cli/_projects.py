@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from collabmap.cli._common import JsonOption, console_out, print_json, store_for
+from collabmap.cli._common import JsonOption, cli_actor, console_out, print_json, store_for
 from collabmap.errors import InvalidInput
 from collabmap.profile import load_profile
 from collabmap.store.coding import add_code, list_codes
@@ -74,7 +74,7 @@ def project_delete(
             raise InvalidInput("deleting a project needs --yes when not run interactively")
         typer.confirm(f"Delete project {name!r} and all its data?", abort=True)
     with store_for(ctx) as store:
-        delete_project(store, name)
+        delete_project(store, name, actor=cli_actor())
     typer.echo(f"Deleted project {name!r}.")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 import tempfile
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from collabmap.cli._common import db_option, store_for
+from collabmap.cli._common import cli_actor, db_option, store_for
 from collabmap.errors import InvalidInput
 from collabmap.store import open_store
 
@@ -21,14 +20,6 @@ DEMO_PROJECT = "Reference cases"
 DEMO_USER = "demo"
 
 _ROLES_HELP = "owner, analyst, respondent or viewer"
-
-
-def _cli_actor() -> str:
-    """Who the audit log names for a change made at the command line."""
-    try:
-        return f"command line ({getpass.getuser()})"
-    except (KeyError, OSError):  # no name for this uid (a container, say)
-        return "command line"
 
 
 def _assets_ready() -> None:
@@ -147,7 +138,7 @@ def user_create(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    actor = _cli_actor()
+    actor = cli_actor()
     with store_for(ctx, create=True) as store:
         account = create_user(store, name, password, display_name=display_name, actor=actor)
         for project in owner_of or []:
@@ -180,7 +171,7 @@ def member_add(
     from collabmap.store.accounts import add_member
 
     with store_for(ctx) as store:
-        add_member(store, project, user, role, actor=_cli_actor())
+        add_member(store, project, user, role, actor=cli_actor())
     typer.echo(f"{user} is now {role} of {project!r}.")
 
 

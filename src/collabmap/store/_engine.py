@@ -49,6 +49,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA busy_timeout = 10000")
+    # deleted content is overwritten, so an erased project's interviews do not linger in the file
+    cursor.execute("PRAGMA secure_delete = ON")
     cursor.close()
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "list_members",
     "list_users",
     "project_roles",
+    "remove_member",
     "sign_in",
 ]
 
@@ -146,6 +147,8 @@ def add_member(store: Store, project_name: str, user_name: str, role: str, *, ac
         if member is None:
             session.add(Member(project_id=project.id, user_id=user.id, role=role))
         else:
+            if before == "owner" and role != "owner":
+                _keep_an_owner(session, project, user.name)
             member.role = role
         record(
             session,
@@ -154,6 +157,57 @@ def add_member(store: Store, project_name: str, user_name: str, role: str, *, ac
             project=project,
             target=user.name,
             detail={"role": role, "before": before},
+        )
+
+
+def remove_member(store: Store, project_name: str, user_name: str, *, actor: str) -> None:
+    """Take a user's role in a project away. The last owner cannot be removed, so a project
+    always has someone who can manage it."""
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        user = get_user(session, user_name)
+        member = session.get(Member, (project.id, user.id))
+        if member is None:
+            raise UnknownName("member", user.name, _member_names(session, project))
+        if member.role == "owner":
+            _keep_an_owner(session, project, user.name)
+        role = member.role
+        session.delete(member)
+        record(
+            session,
+            actor,
+            "member.remove",
+            project=project,
+            target=user.name,
+            detail={"before": role},
+        )
+
+
+def _member_names(session: Session, project: Project) -> list[str]:
+    return list(
+        session.scalars(
+            select(User.name)
+            .join(Member, Member.user_id == User.id)
+            .where(Member.project_id == project.id)
+            .order_by(User.name)
+        )
+    )
+
+
+def _keep_an_owner(session: Session, project: Project, leaving: str) -> None:
+    """Refuse a change that would leave the project with no owner. The owners' rows are
+    locked on PostgreSQL, so two owners demoting each other at once cannot both succeed."""
+    owners = list(
+        session.scalars(
+            select(User.name)
+            .join(Member, Member.user_id == User.id)
+            .where(Member.project_id == project.id, Member.role == "owner")
+            .with_for_update(of=Member)
+        )
+    )
+    if owners == [leaving]:
+        raise InvalidInput(
+            f"{leaving} is the last owner of {project.name!r}; make another member owner first"
         )
 
 

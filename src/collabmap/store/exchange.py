@@ -9,6 +9,7 @@ one transaction per file.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +33,7 @@ from collabmap.evidence.model import (
     RefiUser,
     RefiVariable,
 )
+from collabmap.evidence.pseudonymise import Pseudonyms, Replaced
 from collabmap.evidence.segment import looks_like_transcript
 from collabmap.report.spreadsheet import csv_text, safe_cell
 from collabmap.store._engine import Store
@@ -52,7 +54,13 @@ from collabmap.store.models import (
 from collabmap.store.projects import get_project, new_guid
 from collabmap.store.sources import FileResult, add_source
 
-__all__ = ["ExportFormat", "export_project", "import_refi", "project_to_refi"]
+__all__ = [
+    "ExportFormat",
+    "export_project",
+    "import_refi",
+    "project_pseudonyms",
+    "project_to_refi",
+]
 
 ExportFormat = Literal["qdpx", "qdc", "csv", "json", "xlsx"]
 FORMATS: tuple[str, ...] = ("qdpx", "qdc", "csv", "json", "xlsx")
@@ -399,12 +407,28 @@ def import_refi(store: Store, project_name: str, path: Path, *, limits: ImportLi
 # --- export -------------------------------------------------------------------------------------
 
 
-def _rows(session: Session, project: Project) -> list[dict[str, Any]]:
+def _texts(
+    session: Session, project: Project, pseudonyms: Pseudonyms | None
+) -> dict[int, tuple[str, Replaced]]:
+    """Each source's name and text as the export shows them (pseudonymised if asked)."""
+    found = {}
+    for source in session.scalars(select(Source).where(Source.project_id == project.id)):
+        if pseudonyms is None:
+            found[source.id] = (source.name, Replaced(source.text))
+        else:
+            found[source.id] = (
+                pseudonyms.replace(source.name).text,
+                pseudonyms.replace(source.text),
+            )
+    return found
+
+
+def _rows(
+    session: Session, project: Project, pseudonyms: Pseudonyms | None = None
+) -> list[dict[str, Any]]:
     codes = list(session.scalars(select(Code).where(Code.project_id == project.id)))
     paths = code_paths(codes)
-    sources = {
-        s.id: s for s in session.scalars(select(Source).where(Source.project_id == project.id))
-    }
+    sources = _texts(session, project, pseudonyms)
     coders = {c.id: c.name for c in session.scalars(select(Coder))}
     rows = []
     for coding in session.scalars(
@@ -412,15 +436,16 @@ def _rows(session: Session, project: Project) -> list[dict[str, Any]]:
         .where(Coding.project_id == project.id)
         .order_by(Coding.source_id, Coding.start, Coding.id)
     ):
-        source = sources[coding.source_id]
+        name, text = sources[coding.source_id]
+        start, end = text.span(coding.start, coding.end)
         rows.append(
             {
                 "id": coding.id,
-                "source": source.name,
+                "source": name,
                 "code": paths[coding.code_id],
-                "start": coding.start,
-                "end": coding.end,
-                "text": source.text[coding.start : coding.end],
+                "start": start,
+                "end": end,
+                "text": text.text[start:end],
                 "coder": coders.get(coding.coder_id, ""),
                 "origin": coding.origin,
                 "status": coding.status,
@@ -431,9 +456,16 @@ def _rows(session: Session, project: Project) -> list[dict[str, Any]]:
     return rows
 
 
-def _json_document(session: Session, project: Project) -> dict[str, Any]:
+def _json_document(
+    session: Session, project: Project, pseudonyms: Pseudonyms | None
+) -> dict[str, Any]:
     codes = list(session.scalars(select(Code).where(Code.project_id == project.id)))
     paths = code_paths(codes)
+    texts = _texts(session, project, pseudonyms)
+
+    def plain(text: str) -> str:
+        return pseudonyms.replace(text).text if pseudonyms is not None and text else text
+
     return {
         "collabmap_export": 1,
         "project": {
@@ -451,22 +483,22 @@ def _json_document(session: Session, project: Project) -> dict[str, Any]:
             {"path": paths[c.id], "concept": c.concept, "description": c.description} for c in codes
         ],
         "sources": [
-            {"name": s.name, "kind": s.kind, "text": s.text}
+            {"name": texts[s.id][0], "kind": s.kind, "text": texts[s.id][1].text}
             for s in session.scalars(select(Source).where(Source.project_id == project.id))
         ],
-        "codings": _rows(session, project),
+        "codings": _rows(session, project, pseudonyms),
         "memos": [
-            {"title": m.title, "text": m.text}
+            {"title": plain(m.title or ""), "text": plain(m.text)}
             for m in session.scalars(select(Memo).where(Memo.project_id == project.id))
         ],
     }
 
 
-def _xlsx(session: Session, project: Project, out: Path) -> None:
+def _xlsx(session: Session, project: Project, out: Path, pseudonyms: Pseudonyms | None) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    rows = _rows(session, project)
+    rows = _rows(session, project, pseudonyms)
     sheet = book.create_sheet("Codings")
     columns = ["source", "code", "text", "coder", "origin", "status", "confidence", "start", "end"]
     sheet.append(columns)
@@ -486,27 +518,69 @@ def _xlsx(session: Session, project: Project, out: Path) -> None:
         )
     sources_sheet = book.create_sheet("Sources")
     sources_sheet.append(["name", "kind", "characters", "imported"])
+    texts = _texts(session, project, pseudonyms)
     for s in session.scalars(select(Source).where(Source.project_id == project.id)):
-        sources_sheet.append([safe_cell(s.name), s.kind, s.length, s.created_at])
+        name, text = texts[s.id]
+        sources_sheet.append([safe_cell(name), s.kind, len(text.text), s.created_at])
     book.save(out)
 
 
-def export_project(store: Store, project_name: str, format: str, out: Path) -> Path:
-    """Write the project to ``out`` in ``format`` (qdpx, qdc, csv, json or xlsx)."""
+def project_pseudonyms(store: Store, project_name: str, names: Sequence[str] = ()) -> Pseudonyms:
+    """Pseudonyms for a project's export: its transcripts' speakers (not roles such as
+    "Interviewer") and the other ``names`` people are called by in its texts."""
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        texts = session.scalars(select(Source.text).where(Source.project_id == project.id))
+        return Pseudonyms.for_texts(texts, names)
+
+
+def _pseudonymise_refi(data: RefiProject, pseudonyms: Pseudonyms) -> RefiProject:
+    """The REFI-QDA project with names replaced and every selection kept on its words."""
+    for source in data.sources:
+        replaced = pseudonyms.replace(source.text)
+        source.text = replaced.text
+        source.name = pseudonyms.replace(source.name).text
+        if source.description:
+            source.description = pseudonyms.replace(source.description).text
+        for selection in source.selections:
+            selection.start, selection.end = replaced.span(selection.start, selection.end)
+    for note in data.notes:
+        note.text = pseudonyms.replace(note.text).text if note.text else note.text
+        note.name = pseudonyms.replace(note.name).text if note.name else note.name
+    return data
+
+
+def export_project(
+    store: Store,
+    project_name: str,
+    format: str,
+    out: Path,
+    *,
+    pseudonyms: Pseudonyms | None = None,
+) -> Path:
+    """Write the project to ``out`` in ``format`` (qdpx, qdc, csv, json or xlsx).
+
+    With ``pseudonyms`` (see :func:`project_pseudonyms`) interviewees' names are replaced in
+    every text, source name and memo, and coded passages keep covering the same words.
+    """
     if format not in FORMATS:
         raise InvalidInput(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     with store.reading() as session, whole_file(out) as tmp:
         project = get_project(session, project_name)
-        if format == "qdpx":
-            refi.write_qdpx(project_to_refi(session, project), tmp)
-        elif format == "qdc":
-            refi.write_qdc(project_to_refi(session, project).codes, tmp)
+        if format in ("qdpx", "qdc"):
+            data = project_to_refi(session, project)
+            if pseudonyms is not None:
+                data = _pseudonymise_refi(data, pseudonyms)
+            if format == "qdpx":
+                refi.write_qdpx(data, tmp)
+            else:
+                refi.write_qdc(data.codes, tmp)
         elif format == "csv":
-            text = csv_text(_rows(session, project), ["id", "source", "code", "text"])
-            tmp.write_text(text, encoding="utf-8")
+            rows = _rows(session, project, pseudonyms)
+            tmp.write_text(csv_text(rows, ["id", "source", "code", "text"]), encoding="utf-8")
         elif format == "json":
-            document = json.dumps(_json_document(session, project), ensure_ascii=False, indent=1)
-            tmp.write_text(document, encoding="utf-8")
+            document = _json_document(session, project, pseudonyms)
+            tmp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
         else:
-            _xlsx(session, project, tmp)
+            _xlsx(session, project, tmp, pseudonyms)
     return out

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from collabmap.classify import classify
@@ -333,11 +333,35 @@ def list_projects(store: Store) -> list[ProjectSummary]:
     return [summary(store, name) for name in names]
 
 
-def delete_project(store: Store, name: str) -> None:
-    """Delete a project and everything it owns (sources, codings, memos, cases …)."""
+def delete_project(store: Store, name: str, *, actor: str | None = None) -> None:
+    """Delete a project and everything it owns, and erase it.
+
+    Sources, codings, memos, cases, assessments and invitations go with the project (foreign
+    keys cascade); so do the accounts made for its invited respondents, which belong to no one
+    else. Its audit events are kept — the record that it existed and was deleted — but lose
+    their targets and details, which can name people. On SQLite the freed pages are overwritten
+    (``secure_delete``) and the write-ahead log is emptied, so no interview text stays in the
+    file; on PostgreSQL the rows are gone at once and their space is reclaimed by VACUUM.
+    """
+    from collabmap.store.models import AuditEvent, Invitation
+
     with store.transaction() as session:
         project = get_project(session, name)
+        respondents = list(
+            session.scalars(select(Invitation.user_id).where(Invitation.project_id == project.id))
+        )
+        session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.project_id == project.id)
+            .values(target=None, detail=None)
+        )
+        record(session, actor or "command line", "project.delete", project=project, target=None)
         session.execute(delete(Project).where(Project.id == project.id))
+        if respondents:
+            session.execute(delete(User).where(User.id.in_(respondents)))
+    if store.dialect == "sqlite":
+        with store.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def add_profiles(store: Store, project_name: str, profiles: list[Profile]) -> list[str]:

@@ -7,21 +7,23 @@ it with uvicorn, tests drive it in a browser or through HTTP.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from collabmap.store import Store
 from collabmap.store.accounts import find_session, open_session_for
 from collabmap.web import _filters
-from collabmap.web._errors import install_error_handlers
+from collabmap.web._errors import install_error_handlers, not_found
 from collabmap.web._settings import SESSION_COOKIE, STATIC, TEMPLATES, WebSettings
 
 __all__ = ["create_app", "set_session_cookie"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -37,7 +39,13 @@ _SECURITY_HEADERS = {
 
 class _BodyLimit:
     """Refuse a request body over the limit before it is read into memory: at once when its
-    Content-Length says so, else as soon as the bytes received pass the limit."""
+    Content-Length says so, else as soon as the bytes received pass the limit.
+
+    A body sent in chunks (no Content-Length) is refused here too, by answering 413 and then
+    telling the application the client has gone. Raising from ``receive`` would not do: the
+    ``http`` middleware below reads the body in a task group, which wraps the exception, and
+    FastAPI reports any exception met while reading a body as a 400 "error parsing the body".
+    """
 
     def __init__(self, app: ASGIApp, settings: WebSettings) -> None:
         self.app = app
@@ -64,17 +72,31 @@ class _BodyLimit:
                 await _refuse_too_large(scope, send, limit)
                 return
         received = 0
+        started = refused = False
 
         async def counted() -> Message:
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise HTTPException(413, _too_large(limit))
+                    refused = True
+                    if not started:
+                        await _refuse_too_large(scope, send, limit)
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return  # the 413 has been sent; whatever the application says now is moot
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, counted, guarded)
 
 
 def _too_large(limit: int) -> str:
@@ -137,6 +159,9 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     async def _headers_and_demo(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        if _CONTROL.search(request.url.path):
+            # no name holds a control character, and PostgreSQL text cannot hold NUL
+            return not_found(request)
         token = None
         if settings.demo_user and _is_loopback(request):
             cookie = request.cookies.get(SESSION_COOKIE)

@@ -30,7 +30,7 @@ from collabmap.errors import (
 )
 from collabmap.web._context import NotSignedIn
 
-__all__ = ["field_errors", "install_error_handlers", "problem", "status_of"]
+__all__ = ["field_errors", "install_error_handlers", "not_found", "problem", "status_of"]
 
 log = logging.getLogger("collabmap.web")
 
@@ -154,6 +154,12 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return problem(500, detail)
     return _page(request, 500, detail)
+
+
+def not_found(request: Request) -> Response:
+    """The answer for an address that cannot name anything (used before routing)."""
+    detail = "there is no page at this address"
+    return problem(404, detail) if _is_api(request) else _page(request, 404, detail)
 
 
 def install_error_handlers(app: FastAPI) -> None:

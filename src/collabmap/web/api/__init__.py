@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from collabmap.web.api import assessments, matrix
+from collabmap.web.api import (
+    assessments,
+    audit,
+    charts,
+    matrix,
+    members,
+    partnerships,
+    projects,
+    respondents,
+    session,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api")
+router.include_router(session.router)
+router.include_router(projects.router)
+router.include_router(partnerships.router)
+router.include_router(charts.router)
+router.include_router(members.router)
+router.include_router(audit.router)
 router.include_router(assessments.router)
+router.include_router(respondents.router)
 router.include_router(matrix.router)

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from collabmap.assessment import (
     Question,
@@ -38,9 +38,10 @@ from collabmap.store.assessments import (
     start_assessment,
     submit_assessment,
 )
-from collabmap.web._context import Member, check_csrf, member
+from collabmap.web._context import Member, Visitor, visitor
+from collabmap.web.api._common import Changing, ProjectMember, problems
 
-__all__ = ["router"]
+__all__ = ["AssessmentOut", "assessment_out", "router"]
 
 router = APIRouter(tags=["assessment"])
 
@@ -74,17 +75,23 @@ class AssessmentOut(BaseModel):
 
 
 class StartIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     editing: str | None = Field(
         default=None, max_length=300, description="start from this partnership's profile"
     )
 
 
 class PageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     version: int | None = Field(default=None, description="the version the answers start from")
     answers: Answers = Field(default_factory=dict, max_length=500)
 
 
 class SubmitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     version: int | None = None
 
 
@@ -94,11 +101,7 @@ class SubmitOut(BaseModel):
     )
 
 
-def _csrf(request: Request, who: Member) -> None:
-    check_csrf(who.visitor, request.headers.get("X-CSRF-Token"))
-
-
-def _out(draft: AssessmentDraft) -> AssessmentOut:
+def assessment_out(draft: AssessmentDraft) -> AssessmentOut:
     questionnaire = load_questions()
     fw = default_framework()
     problems = check_draft(draft.answers, questionnaire, fw)
@@ -146,42 +149,62 @@ def _questions_json(questionnaire: Questionnaire) -> list[dict[str, Any]]:
     return topics
 
 
-@router.get("/assessment-questions", summary="The guided assessment's questions and options")
-def questions() -> list[dict[str, Any]]:
+@router.get(
+    "/assessment-questions",
+    summary="The guided assessment's questions and options",
+    responses=problems(401),
+)
+def questions(who: Annotated[Visitor, Depends(visitor)]) -> list[dict[str, Any]]:
     """Topics in order; each question's ``field`` is the form field (a profile path) its
     answer is sent in. Collection topics (partners, activities, arrangements) have item pages
     whose fields are sent prefixed with the item, e.g. ``activities[0].name``."""
+    who.account()
     return _questions_json(load_questions())
 
 
-@router.get("/projects/{project}/assessments", summary="Your assessments in a project")
-def assessments(who: Annotated[Member, Depends(member)]) -> list[AssessmentOut]:
+@router.get(
+    "/projects/{project}/assessments",
+    summary="Your assessments in a project",
+    responses=problems(401, 403, 404),
+)
+def assessments(who: ProjectMember) -> list[AssessmentOut]:
+    """The signed-in user's own assessments in the project, newest first (nobody sees
+    anyone else's)."""
     who.require("assess")
-    return [_out(d) for d in list_assessments(who.store, who.project, who.user_id)]
+    return [assessment_out(d) for d in list_assessments(who.store, who.project, who.user_id)]
 
 
 @router.post(
-    "/projects/{project}/assessments", status_code=201, summary="Start a guided assessment"
+    "/projects/{project}/assessments",
+    status_code=201,
+    summary="Start a guided assessment",
+    responses=problems(401, 403, 404),
 )
 def start(
-    request: Request,
     response: Response,
-    who: Annotated[Member, Depends(member)],
-    body: Annotated[StartIn, Body()] = StartIn(),  # noqa: B008 - a default body
+    who: ProjectMember,
+    changer: Changing,
+    body: StartIn,
 ) -> AssessmentOut:
-    _csrf(request, who)
+    """A new assessment, empty, or with `editing` starting from a partnership's profile (to
+    change its answers; needs the edit permission)."""
     who.require("edit" if body.editing else "assess")
     draft = start_assessment(
         who.store, who.project, who.user_id, actor=who.actor, editing=body.editing
     )
     project = quote(who.project, safe="")
     response.headers["Location"] = f"/api/projects/{project}/assessments/{draft.id}"
-    return _out(draft)
+    return assessment_out(draft)
 
 
-@router.get("/projects/{project}/assessments/{assessment_id}", summary="One of your assessments")
-def one(assessment_id: int, who: Annotated[Member, Depends(member)]) -> AssessmentOut:
-    return _out(_own(who, assessment_id))
+@router.get(
+    "/projects/{project}/assessments/{assessment_id}",
+    summary="One of your assessments",
+    responses=problems(401, 403, 404),
+)
+def one(assessment_id: int, who: ProjectMember) -> AssessmentOut:
+    """The answers so far, what stops them being saved, and the classification they imply."""
+    return assessment_out(_own(who, assessment_id))
 
 
 def _page_questions(topic_id: str, page_id: str | None) -> tuple[Any, list[Any]]:
@@ -228,21 +251,19 @@ def _answer(
         actor=who.actor,
         topic=topic_id if page is None else f"{topic_id} {index + 1} {page}",
     )
-    return _out(saved)
+    return assessment_out(saved)
 
 
 @router.put(
     "/projects/{project}/assessments/{assessment_id}/topics/{topic_id}",
     summary="Answer one topic's questions",
+    responses=problems(401, 403, 404, 409),
 )
 def answer_topic(
-    request: Request,
-    assessment_id: int,
-    topic_id: str,
-    body: PageIn,
-    who: Annotated[Member, Depends(member)],
+    assessment_id: int, topic_id: str, body: PageIn, who: ProjectMember, changer: Changing
 ) -> AssessmentOut:
-    _csrf(request, who)
+    """Replace the answers to one topic's questions (fields as in the questions list); a
+    `version` older than the assessment's is refused with 409."""
     return _answer(who, assessment_id, body, topic_id, None, 0)
 
 
@@ -250,15 +271,16 @@ def answer_topic(
     "/projects/{project}/assessments/{assessment_id}/topics/{topic_id}/items",
     status_code=201,
     summary="Add an item (partner, activity, arrangement) to a list topic",
+    responses=problems(401, 403, 404, 409),
 )
 def add(
-    request: Request,
     assessment_id: int,
     topic_id: str,
-    who: Annotated[Member, Depends(member)],
-    body: Annotated[SubmitIn, Body()] = SubmitIn(),  # noqa: B008 - a default body
+    who: ProjectMember,
+    changer: Changing,
+    body: SubmitIn,
 ) -> AssessmentOut:
-    _csrf(request, who)
+    """An empty item at the end of the list; answer its pages next."""
     draft = _own(who, assessment_id)
     topic = load_questions().topic(topic_id)
     if topic is None or not topic.collection:
@@ -274,38 +296,37 @@ def add(
         actor=who.actor,
         topic=f"{topic_id} (added {index + 1})",
     )
-    return _out(saved)
+    return assessment_out(saved)
 
 
 @router.put(
     "/projects/{project}/assessments/{assessment_id}/topics/{topic_id}/items/{index}/{page_id}",
     summary="Answer one page of an item",
+    responses=problems(401, 403, 404, 409),
 )
 def answer_item(
-    request: Request,
     assessment_id: int,
     topic_id: str,
     index: int,
     page_id: str,
     body: PageIn,
-    who: Annotated[Member, Depends(member)],
+    who: ProjectMember,
+    changer: Changing,
 ) -> AssessmentOut:
-    _csrf(request, who)
+    """Replace the answers on one page of one item (fields prefixed with the item, such as
+    `activities[0].name`)."""
     return _answer(who, assessment_id, body, topic_id, page_id, index)
 
 
 @router.delete(
     "/projects/{project}/assessments/{assessment_id}/topics/{topic_id}/items/{index}",
     summary="Remove an item",
+    responses=problems(401, 403, 404),
 )
 def remove(
-    request: Request,
-    assessment_id: int,
-    topic_id: str,
-    index: int,
-    who: Annotated[Member, Depends(member)],
+    assessment_id: int, topic_id: str, index: int, who: ProjectMember, changer: Changing
 ) -> AssessmentOut:
-    _csrf(request, who)
+    """Remove one item of a list topic; the items after it move up."""
     draft = _own(who, assessment_id)
     topic = load_questions().topic(topic_id)
     if topic is None or not topic.collection:
@@ -323,20 +344,23 @@ def remove(
         actor=who.actor,
         topic=f"{topic_id} (removed {index + 1})",
     )
-    return _out(saved)
+    return assessment_out(saved)
 
 
 @router.post(
     "/projects/{project}/assessments/{assessment_id}/submit",
     summary="Save the answers as the partnership (or, for a respondent, submit them)",
+    responses=problems(401, 403, 404, 409),
 )
 def submit(
-    request: Request,
     assessment_id: int,
-    who: Annotated[Member, Depends(member)],
-    body: Annotated[SubmitIn, Body()] = SubmitIn(),  # noqa: B008 - a default body
+    who: ProjectMember,
+    changer: Changing,
+    body: SubmitIn,
 ) -> SubmitOut:
-    _csrf(request, who)
+    """With the edit permission the answers become the partnership's profile (a new
+    partnership, or the one being edited); a respondent's are marked submitted for the
+    owner to compare. Refused with 422 while `problems` lists anything."""
     draft = _own(who, assessment_id)
     if body.version is not None and body.version != draft.version:
         raise StaleAnswers

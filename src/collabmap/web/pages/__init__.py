@@ -7,8 +7,10 @@ from fastapi import APIRouter
 from collabmap.web.pages import (
     account,
     assessments,
+    audit,
     compare,
     matrix,
+    members,
     partnerships,
     projects,
     respondents,
@@ -22,5 +24,7 @@ router.include_router(projects.router)
 router.include_router(partnerships.router)
 router.include_router(assessments.router)
 router.include_router(respondents.router)
+router.include_router(members.router)
+router.include_router(audit.router)
 router.include_router(matrix.router)
 router.include_router(compare.router)
