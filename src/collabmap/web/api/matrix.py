@@ -10,22 +10,40 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from collabmap.compare.matrix import Cell, Quote
 from collabmap.store.agreement import project_agreement
 from collabmap.store.links import CELL_STATUSES, CellConflict
 from collabmap.web._compare import comparison, project_coders
-from collabmap.web._context import Member, check_csrf, member
+from collabmap.web._context import Member
 from collabmap.web._errors import problem
 from collabmap.web._matrix import cell_view, matrix_view, quote_href, save_cell
+from collabmap.web.api._common import PROBLEM_SCHEMA, Changing, ProjectMember, problems
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["matrix and comparison"])
 
-MemberDep = Annotated[Member, Depends(member)]
+_NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
+PartnershipParam = Annotated[
+    str,
+    Query(description="The partnership's name.", min_length=1, max_length=300, pattern=_NO_CONTROL),
+]
+ThemeParam = Annotated[
+    str, Query(description="A theme's id, as in the matrix's `themes`.", pattern=r"^[0-9]{1,12}$")
+]
+CoderParam = Annotated[str, Query(min_length=1, max_length=200, pattern=_NO_CONTROL)]
+READING = problems(401, 403, 404)
+WRITING = {
+    **READING,
+    409: {
+        "description": "The cell was saved by someone else since it was read: nothing was"
+        " changed; `current` holds the cell as it now stands, to compare and save again.",
+        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+    },
+}
 
 
 class QuoteOut(BaseModel):
@@ -76,8 +94,9 @@ class CellEditOut(CellOut):
 
 
 class CellIn(BaseModel):
-    partnership: str = Field(max_length=300)
-    theme: str = Field(max_length=20)
+    model_config = ConfigDict(extra="forbid")
+    partnership: str = Field(min_length=1, max_length=300, pattern=_NO_CONTROL)
+    theme: str = Field(pattern=r"^[0-9]{1,12}$")
     summary: str = Field(max_length=20_000)
     status: Literal["draft", "reviewed", "agreed"] = "draft"
     evidence: list[int] = Field(default_factory=list, max_length=500)
@@ -110,10 +129,10 @@ def _cell(project: str, cell: Cell, version: int) -> CellOut:
     )
 
 
-@router.get("/projects/{project}/matrix")
+@router.get("/projects/{project}/matrix", summary="The framework matrix", responses=READING)
 def get_matrix(
-    who: MemberDep,
-    group: Annotated[str | None, Query(max_length=300)] = None,
+    who: ProjectMember,
+    group: Annotated[str | None, Query(max_length=300, pattern=_NO_CONTROL)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> MatrixOut:
     """One theme group of the matrix for one page of 25 partnerships."""
@@ -147,25 +166,20 @@ def _cell_edit(who: Member, partnership: str, theme: str) -> CellEditOut:
     )
 
 
-@router.get("/projects/{project}/matrix/cell")
+@router.get("/projects/{project}/matrix/cell", summary="One matrix cell", responses=READING)
 def get_matrix_cell(
-    who: MemberDep,
-    partnership: Annotated[str, Query(max_length=300)],
-    theme: Annotated[str, Query(max_length=20)],
+    who: ProjectMember, partnership: PartnershipParam, theme: ThemeParam
 ) -> CellEditOut:
     """One cell with its version and every quotation it could cite."""
     who.require("view")
     return _cell_edit(who, partnership, theme)
 
 
-@router.put(
-    "/projects/{project}/matrix/cell",
-    responses={409: {"description": "the cell changed since it was read; `current` holds it"}},
-)
-def put_matrix_cell(request: Request, who: MemberDep, body: CellIn) -> Any:
-    """Write one cell's summary, status and chosen quotations."""
+@router.put("/projects/{project}/matrix/cell", summary="Write a matrix cell", responses=WRITING)
+def put_matrix_cell(who: ProjectMember, changer: Changing, body: CellIn) -> Any:
+    """Write one cell's summary, status and chosen quotations (owners and analysts), sending
+    the version the cell was read at."""
     who.require("edit")
-    check_csrf(who.visitor, request.headers.get("X-CSRF-Token"))
     assert body.status in CELL_STATUSES
     try:
         save_cell(
@@ -177,7 +191,7 @@ def put_matrix_cell(request: Request, who: MemberDep, body: CellIn) -> Any:
             status=body.status,
             evidence=body.evidence,
             version=body.version,
-            author=who.actor,
+            author=changer.actor,
         )
     except CellConflict as conflict:
         current = _cell_edit(who, body.partnership, body.theme)
@@ -185,8 +199,8 @@ def put_matrix_cell(request: Request, who: MemberDep, body: CellIn) -> Any:
     return _cell_edit(who, body.partnership, body.theme)
 
 
-@router.get("/projects/{project}/compare")
-def get_comparison(who: MemberDep) -> dict[str, Any]:
+@router.get("/projects/{project}/compare", summary="Compare partnerships", responses=READING)
+def get_comparison(who: ProjectMember) -> dict[str, Any]:
     """The cross-case tables (Table 1 regenerated, rationales, accountability), activities by
     IAP2 level and the similarity map, as plain records."""
     who.require("view")
@@ -214,19 +228,19 @@ class CoderOut(BaseModel):
     kind: Literal["person", "machine"]
 
 
-@router.get("/projects/{project}/agreement/coders")
-def get_coders(who: MemberDep) -> list[CoderOut]:
+@router.get("/projects/{project}/agreement/coders", summary="Coders", responses=READING)
+def get_coders(who: ProjectMember) -> list[CoderOut]:
     """Who (and what) coded in the project: the coders agreement can compare."""
     who.require("view")
     coders = project_coders(who.store, who.project)
     return [CoderOut.model_validate({"name": name, "kind": kind}) for name, kind in coders]
 
 
-@router.get("/projects/{project}/agreement")
+@router.get("/projects/{project}/agreement", summary="Agreement between coders", responses=READING)
 def get_agreement(
-    who: MemberDep,
-    coder_a: Annotated[str, Query(min_length=1, max_length=200)],
-    coder_b: Annotated[str, Query(min_length=1, max_length=200)],
+    who: ProjectMember,
+    coder_a: CoderParam,
+    coder_b: CoderParam,
     unit: Literal["sentence", "paragraph", "speaker_turn", "character"] = "sentence",
 ) -> dict[str, Any]:
     """Percent agreement, Cohen's kappa and Krippendorff's alpha per code, their mean, and
