@@ -27,6 +27,7 @@ from dataclasses import dataclass
 __all__ = [
     "AccessDenied",
     "AlreadyExists",
+    "Cancelled",
     "CollabmapError",
     "EditConflict",
     "ImportRefused",
@@ -170,3 +171,11 @@ class SignInRefused(AccessDenied):
 
 class StoreError(CollabmapError):
     """The database could not do what was asked (unreachable, full, locked, corrupt)."""
+
+
+class Cancelled(CollabmapError):
+    """Work stopped because someone asked for it to stop (a report being built, say); raised
+    from a progress callback between steps, so nothing half-done is kept."""
+
+    def __init__(self, message: str = "cancelled") -> None:
+        super().__init__(message)

@@ -45,10 +45,27 @@ def report_command(
 
     console = Console(stderr=True)
     with store_for(ctx) as store:
-        if console.is_terminal:
-            with console.status(f"Writing the {format.value.upper()} report…"):
+        if console.is_terminal:  # a progress bar for a person watching; nothing in a pipeline
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task(f"Writing the {format.value.upper()} report", total=1.0)
                 written = write_report(
-                    store, project, format.value, output, partnership=partnership
+                    store,
+                    project,
+                    format.value,
+                    output,
+                    partnership=partnership,
+                    progress=lambda done, sentence: bar.update(
+                        task, completed=done, description=sentence
+                    ),
                 )
         else:
             written = write_report(store, project, format.value, output, partnership=partnership)

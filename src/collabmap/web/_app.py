@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
@@ -134,6 +135,14 @@ def set_session_cookie(response: Response, settings: WebSettings, token: str) ->
     )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    report_jobs = getattr(app.state, "report_jobs", None)  # see web/_reports.py
+    if report_jobs is not None:
+        report_jobs.close()
+
+
 def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     """The web application over an open store."""
     from collabmap.web.api import router as api_router
@@ -147,6 +156,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.store = store
     app.state.settings = settings

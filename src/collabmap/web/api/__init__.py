@@ -12,6 +12,7 @@ from collabmap.web.api import (
     members,
     partnerships,
     projects,
+    reports,
     respondents,
     session,
 )
@@ -27,4 +28,5 @@ router.include_router(members.router)
 router.include_router(audit.router)
 router.include_router(assessments.router)
 router.include_router(respondents.router)
+router.include_router(reports.router)
 router.include_router(matrix.router)

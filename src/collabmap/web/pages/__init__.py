@@ -13,6 +13,7 @@ from collabmap.web.pages import (
     members,
     partnerships,
     projects,
+    reports,
     respondents,
 )
 
@@ -26,5 +27,6 @@ router.include_router(assessments.router)
 router.include_router(respondents.router)
 router.include_router(members.router)
 router.include_router(audit.router)
+router.include_router(reports.router)
 router.include_router(matrix.router)
 router.include_router(compare.router)

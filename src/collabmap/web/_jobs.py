@@ -1,0 +1,317 @@
+"""Background jobs for the web application: reports built away from the request that asked.
+
+A whole-project PDF takes tens of seconds of CPU, nearly all of it WeasyPrint laying out pages
+in pure Python. In a thread of the server it holds the GIL and page views slow to a crawl
+(measured: p95 of a partnership page rose from 52 ms to 308 ms, worst 2.4 s); in its own
+process it runs on the other core (p95 85 ms). So each job runs in a child process, forked from
+a server process that has the report modules loaded already (``forkserver``), at most
+``workers`` at a time; the rest wait their turn.
+
+A job belongs to the user who started it and to a project; nobody else can see it, and asking
+for someone else's job is answered as for a job that does not exist. Its progress (a fraction
+and a sentence) comes back over a pipe. Cancelling sets a flag the child checks between steps
+(between pages, for a PDF); a child that does not stop within a few seconds is terminated. The
+result is a file in a private temporary folder, deleted once downloaded or after
+``keep_seconds``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
+from pathlib import Path
+from typing import Any, Literal
+
+from collabmap.errors import InvalidInput, UnknownName
+
+__all__ = ["Job", "JobRunner", "JobState"]
+
+log = logging.getLogger("collabmap.web.jobs")
+
+JobState = Literal["queued", "running", "done", "failed", "cancelled"]
+FINISHED: frozenset[str] = frozenset({"done", "failed", "cancelled"})
+
+Task = Callable[[Connection, Event, Path, tuple[Any, ...]], None]
+"""What a child process runs: ``task(pipe, cancel, out, args)``. It sends ``("progress",
+fraction, sentence)`` as it goes and ends with ``("done",)``, ``("failed", sentence)`` or
+``("cancelled",)``. It must be a module-level function (it is sent to another process)."""
+
+_GRACE_SECONDS = 3.0
+"""How long a cancelled child may take to stop on its own before it is terminated."""
+
+
+@dataclass
+class Job:
+    """One piece of background work, as its owner sees it."""
+
+    id: str
+    owner: int
+    project: str
+    title: str
+    filename: str
+    media_type: str
+    state: JobState = "queued"
+    fraction: float = 0.0
+    message: str = "Waiting to start"
+    error: str | None = None
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+    result: Path | None = None
+    downloaded: bool = False
+    cancel_requested: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(self.fraction * 100)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in FINISHED
+
+    @property
+    def ready(self) -> bool:
+        """The result can be downloaded now."""
+        return self.state == "done" and self.result is not None and self.result.is_file()
+
+
+def _context() -> BaseContext:
+    """``forkserver`` where there is one (a clean, pre-loaded parent, safe to fork from a
+    threaded server); ``spawn`` elsewhere."""
+    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+class JobRunner:
+    """Runs jobs in child processes, ``workers`` at a time, and keeps their results a while.
+
+    ``preload``: modules the forkserver imports once, so each job starts in milliseconds.
+    ``per_user``: how many unfinished jobs one user may have at once.
+    """
+
+    def __init__(
+        self,
+        *,
+        workers: int = 1,
+        keep_seconds: float = 3600.0,
+        per_user: int = 3,
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        self.keep_seconds = keep_seconds
+        self.per_user = per_user
+        self._folder = Path(tempfile.mkdtemp(prefix="collabmap-jobs-"))
+        self._jobs: dict[str, Job] = {}
+        self._cancel: dict[str, Event] = {}
+        self._processes: dict[str, BaseProcess] = {}
+        self._lock = threading.Lock()
+        self._slots = threading.Semaphore(max(1, workers))
+        self._context = _context()
+        if preload and hasattr(self._context, "set_forkserver_preload"):
+            self._context.set_forkserver_preload(list(preload))
+        self._closed = False
+
+    # -- what the pages and the API call -------------------------------------------------
+
+    def submit(
+        self,
+        owner: int,
+        project: str,
+        task: Task,
+        args: tuple[Any, ...],
+        *,
+        title: str,
+        filename: str,
+        media_type: str,
+    ) -> Job:
+        """Queue ``task`` for ``owner`` and return its job at once."""
+        self.sweep()
+        with self._lock:
+            if self._closed:
+                raise InvalidInput("the server is stopping; try again in a moment")
+            busy = sum(1 for j in self._jobs.values() if j.owner == owner and not j.is_finished)
+            if busy >= self.per_user:
+                raise InvalidInput(
+                    f"you already have {busy} reports being made; wait for one to finish "
+                    "or cancel it"
+                )
+            job = Job(
+                id=secrets.token_urlsafe(24),
+                owner=owner,
+                project=project,
+                title=title,
+                filename=filename,
+                media_type=media_type,
+            )
+            self._jobs[job.id] = job
+            self._cancel[job.id] = self._context.Event()
+        threading.Thread(
+            target=self._run, args=(job, task, args), name=f"job-{job.id[:6]}", daemon=True
+        ).start()
+        return job
+
+    def get(self, job_id: str, owner: int) -> Job:
+        """``owner``'s job ``job_id``; anyone else's is unknown, as is one long forgotten."""
+        self.sweep()
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None or job.owner != owner:
+            raise UnknownName("report", job_id[:80], None)
+        return job
+
+    def cancel(self, job_id: str, owner: int) -> Job:
+        """Ask the job to stop; a queued job stops at once, a running one between steps."""
+        job = self.get(job_id, owner)
+        with self._lock:
+            if job.is_finished:
+                return job
+            job.cancel_requested = True
+            job.message = "Cancelling"
+            self._cancel[job.id].set()
+            if job.state == "queued":
+                self._finish(job, "cancelled", "Cancelled before it started")
+        return job
+
+    def result(self, job_id: str, owner: int) -> Job:
+        """The finished job whose file can be sent; refused while not ready."""
+        job = self.get(job_id, owner)
+        if job.downloaded:
+            raise UnknownName("report file", job.filename, None)
+        if not job.ready:
+            state = {"queued": "has not started", "running": "is still being made"}.get(
+                job.state, "was not made"
+            )
+            raise InvalidInput(f"the report {state}; there is nothing to download")
+        return job
+
+    def downloaded(self, job: Job) -> None:
+        """The file has been sent: delete it (a second download means making it again)."""
+        with self._lock:
+            job.downloaded = True
+            if job.result is not None:
+                job.result.unlink(missing_ok=True)
+                job.result = None
+
+    def sweep(self) -> None:
+        """Delete results and forget jobs finished more than ``keep_seconds`` ago."""
+        limit = time.time() - self.keep_seconds
+        with self._lock:
+            for job_id, job in list(self._jobs.items()):
+                if job.finished is not None and job.finished < limit:
+                    if job.result is not None:
+                        job.result.unlink(missing_ok=True)
+                    del self._jobs[job_id]
+                    self._cancel.pop(job_id, None)
+
+    def close(self) -> None:
+        """Stop every job and delete every result (the server is stopping)."""
+        with self._lock:
+            self._closed = True
+            for job_id, job in self._jobs.items():
+                if not job.is_finished:
+                    job.cancel_requested = True
+                    self._cancel[job_id].set()
+        for process in list(self._processes.values()):
+            if process.is_alive():
+                process.terminate()
+                process.join(2)
+        with self._lock:
+            self._cancel.clear()  # their semaphores go with them, not at interpreter exit
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    # -- the thread that looks after one job ---------------------------------------------
+
+    def _finish(self, job: Job, state: JobState, message: str, error: str | None = None) -> None:
+        job.state = state
+        job.message = message
+        job.error = error
+        job.finished = time.time()
+        if state != "done" and job.result is not None:
+            job.result.unlink(missing_ok=True)
+            job.result = None
+        if state == "done":
+            job.fraction = 1.0
+
+    def _run(self, job: Job, task: Task, args: tuple[Any, ...]) -> None:
+        cancel = self._cancel[job.id]
+        while not self._slots.acquire(timeout=0.5):
+            if cancel.is_set() or self._closed:
+                with self._lock:
+                    if not job.is_finished:
+                        self._finish(job, "cancelled", "Cancelled before it started")
+                return
+        try:
+            with self._lock:
+                if job.is_finished:  # cancelled while it waited
+                    return
+                job.state = "running"
+                job.message = "Starting"
+            self._supervise(job, task, args, cancel)
+        except Exception:  # the server must outlive any job
+            log.exception("report job %s failed", job.id[:6])
+            with self._lock:
+                self._finish(job, "failed", "Failed", "collabmap could not make this report")
+        finally:
+            self._slots.release()
+
+    def _supervise(self, job: Job, task: Task, args: tuple[Any, ...], cancel: Event) -> None:
+        out = self._folder / f"{job.id}.out"
+        receiver, sender = self._context.Pipe(duplex=False)
+        process: BaseProcess = self._context.Process(  # type: ignore[attr-defined]
+            target=task, args=(sender, cancel, out, args), daemon=True
+        )
+        process.start()
+        self._processes[job.id] = process
+        sender.close()
+        outcome: tuple[Any, ...] | None = None
+        cancelled_at: float | None = None
+        while outcome is None:
+            if receiver.poll(0.2):
+                try:
+                    message = receiver.recv()
+                except EOFError:  # the child is gone without a word
+                    break
+                if message[0] == "progress":
+                    with self._lock:
+                        if not job.cancel_requested:
+                            job.fraction = float(message[1])
+                            job.message = str(message[2])
+                else:
+                    outcome = message
+            elif not process.is_alive():
+                break
+            if cancel.is_set():
+                cancelled_at = cancelled_at or time.monotonic()
+                if time.monotonic() - cancelled_at > _GRACE_SECONDS:
+                    process.terminate()
+                    outcome = ("cancelled",)
+        process.join(5)
+        receiver.close()
+        self._processes.pop(job.id, None)
+        with self._lock:
+            if outcome is None or (outcome[0] != "done" and cancel.is_set()):
+                outcome = ("cancelled",) if cancel.is_set() else outcome
+            if outcome is None:
+                log.error("report job %s: process ended with %s", job.id[:6], process.exitcode)
+                self._finish(
+                    job, "failed", "Failed", "the process making the report stopped unexpectedly"
+                )
+            elif outcome[0] == "done" and out.is_file():
+                job.result = out
+                self._finish(job, "done", "The report is ready")
+            elif outcome[0] == "failed":
+                self._finish(job, "failed", "Failed", str(outcome[1]))
+            else:
+                out.unlink(missing_ok=True)
+                self._finish(job, "cancelled", "Cancelled")
