@@ -1,6 +1,7 @@
-"""In a real browser (Debian's Chromium) against a real server: two analysts edit the same
-matrix cell by keyboard alone and the second is shown the conflict with both texts; the new
-pages have no serious or critical accessibility violations (axe-core)."""
+"""In a real browser (Debian's Chromium: the session's ``browser`` from ``conftest.py``) against
+a real server: two analysts edit the same matrix cell by keyboard alone and the second is shown
+the conflict with both texts; the new pages have no serious or critical accessibility
+violations (axe-core)."""
 
 from __future__ import annotations
 
@@ -21,17 +22,7 @@ from collabmap.store.coding import apply_code
 from collabmap.store.projects import create_project
 from collabmap.store.sources import import_files
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "correct horse battery"
 INTERVIEW = (
     "Resident: Our group took over the community centre on a 25-year lease. Nobody told us "
@@ -39,9 +30,6 @@ INTERVIEW = (
     "Officer: We were asked, but the budget was ours.\n"
 )
 LEASE = "Our group took over the community centre on a 25-year lease."
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium")
 
 
 def _free_port() -> int:
@@ -109,16 +97,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _signed_in(chromium: Any, server: str, name: str, width: int = 1280) -> Any:
-    context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+def _signed_in(browser: Any, server: str, name: str, width: int = 1280) -> Any:
+    """A new browser context (CSP bypassed, so axe can be injected), signed in as ``name``;
+    ``browser`` is the session's Chromium from ``tests/web/conftest.py``."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{server}/sign-in")
     page.fill("#name", name)
@@ -145,12 +127,12 @@ def _edit_by_keyboard(page: Any, label: str) -> None:
 
 
 def test_two_analysts_edit_the_same_cell_and_the_second_sees_the_conflict(
-    server: str, chromium: Any, tmp_path: Path
+    server: str, browser: Any, tmp_path: Path
 ) -> None:
     shots = _shots_folder(tmp_path)
     matrix = f"{server}/projects/Riverside/matrix?group=Activities"
-    olga = _signed_in(chromium, server, "olga")
-    ann = _signed_in(chromium, server, "ann")
+    olga = _signed_in(browser, server, "olga")
+    ann = _signed_in(browser, server, "ann")
     label = "Edit Community self-organization for Wigan Deal"
     for page in (olga, ann):
         page.goto(matrix)
@@ -161,8 +143,10 @@ def test_two_analysts_edit_the_same_cell_and_the_second_sees_the_conflict(
     olga.get_by_role("button", name="Save Community self-organization for Wigan Deal").click()
     olga.wait_for_selector("text=Written by olga")
     assert olga.locator("text=Olga: the centre was transferred").count() == 1
-    focused = olga.evaluate("document.activeElement.textContent.trim()")
-    assert focused == label  # back on the cell's Edit link, to carry on by keyboard
+    # back on the cell's Edit link (htmx focuses it as the swap settles), to carry on by keyboard
+    olga.wait_for_function(
+        "label => document.activeElement.textContent.trim() === label", arg=label, timeout=5000
+    )
     ann.keyboard.press("Control+A")
     ann.keyboard.type("Ann: self-organisation called co-production.")
     ann.keyboard.press("Tab")  # on to the status, the quotations, then Save
@@ -196,10 +180,10 @@ def _serious(page: Any) -> list[str]:
 @pytest.mark.skipif(not AXE.exists(), reason="run scripts/build-assets.sh for axe-core")
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_new_pages_have_no_serious_accessibility_violations(
-    server: str, chromium: Any, tmp_path: Path, width: int
+    server: str, browser: Any, tmp_path: Path, width: int
 ) -> None:
     shots = _shots_folder(tmp_path)
-    page = _signed_in(chromium, server, "olga", width)
+    page = _signed_in(browser, server, "olga", width)
     problems: dict[str, list[str]] = {}
     for name, path in [
         ("matrix", "/projects/Riverside/matrix?group=Activities"),
