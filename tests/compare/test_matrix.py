@@ -23,6 +23,13 @@ def test_a_draft_puts_the_profile_first_then_the_most_central_quotes() -> None:
     assert summary.count("\u201c") == 2
 
 
+def test_a_passage_coded_by_two_coders_is_quoted_once_in_a_draft() -> None:
+    quotes = ["Our group took over the centre.", "Our group took  over the centre.", "We run it."]
+    summary = draft_summary([], quotes)
+    assert summary.count("Our group took over the centre.") == 1
+    assert "We run it." in summary
+
+
 def test_blank_quotations_never_make_a_draft() -> None:
     assert draft_summary([], ["   ", "\n\t"]) == ""
     assert draft_summary(["Fit 0.91"], [" ", "Residents run it."]) == (

@@ -42,6 +42,12 @@ def _filter_by_mismatch(page: Page) -> None:
     page.wait_for_url("**mismatch=true**")
 
 
+def _edit_a_matrix_cell(page: Page) -> None:
+    """Edit a cell: in place on a wide screen, on a page of its own on a phone."""
+    page.locator(".app-cell a", has_text="Edit").first.click()
+    page.wait_for_selector("textarea:focus")
+
+
 @dataclass(frozen=True)
 class Visit:
     """A page as someone reaches it: ``path`` may name ``{project}``; ``then`` does what the
@@ -76,6 +82,12 @@ VISITS = [
     Visit("unknown partnership", OWNER, P + "/partnerships/Atlantis", status=404),
     Visit("not allowed", RESPONDENT, P + "/partnerships/Wirral", status=403),
     Visit("bad filter", OWNER, P + "?page=0", status=422),
+    Visit("framework matrix", OWNER, P + "/matrix?group=Activities"),
+    Visit("framework matrix cell being edited", OWNER, P + "/matrix", _edit_a_matrix_cell),
+    Visit("framework matrix for a viewer", VIEWER, P + "/matrix?group=Accountability"),
+    Visit("comparison", VIEWER, P + "/compare"),
+    Visit("agreement between coders", OWNER, P + "/agreement"),
+    Visit("unknown theme group", OWNER, P + "/matrix?group=Nowhere", status=404),
 ]
 
 

@@ -195,7 +195,8 @@ def draft_summary(answers: Sequence[str], quotes: Sequence[str], *, max_quotes: 
     Empty or blank answers and quotations are left out, so they never make a draft.
     """
     parts = [a.strip().rstrip(".") + "." for a in answers if a.strip()]
-    texts = [text for text in (" ".join(q.split()) for q in quotes) if text]
+    # the same passage coded twice (two coders, say) is quoted once
+    texts = list(dict.fromkeys(text for text in (" ".join(q.split()) for q in quotes) if text))
     vocab = [_words(text) for text in texts]
     scored = []
     for index, words in enumerate(vocab):

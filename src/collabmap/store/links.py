@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from collabmap.errors import InvalidInput, UnknownName
+from collabmap.errors import EditConflict, InvalidInput, UnknownName
 from collabmap.store._engine import Store
+from collabmap.store.audit import record
 from collabmap.store.coding import (
     CodingInfo,
     coding_infos,
@@ -33,7 +34,15 @@ from collabmap.store.models import (
 )
 from collabmap.store.projects import find_partnership, get_coder, get_project
 
-__all__ = ["CellInfo", "answer_evidence", "link_answer", "matrix_cells", "set_matrix_cell"]
+__all__ = [
+    "CellConflict",
+    "CellInfo",
+    "answer_evidence",
+    "cell_version",
+    "link_answer",
+    "matrix_cells",
+    "set_matrix_cell",
+]
 
 CELL_STATUSES = ("draft", "reviewed", "agreed")
 
@@ -115,6 +124,25 @@ class CellInfo:
         }
 
 
+class CellConflict(EditConflict):
+    """Someone saved the cell since the writer's form was opened. Nothing was changed; the
+    cell as it now stands is given, so the page can show both texts and lose neither."""
+
+    def __init__(
+        self, partnership: str, code: str, *, version: int, summary: str, author: str | None
+    ) -> None:
+        self.partnership = partnership
+        self.code = code
+        self.version = version
+        self.summary = summary
+        self.author = author
+        by = f" by {author}" if author else ""
+        super().__init__(
+            f"the {partnership} × {code} cell was changed{by} after you started editing it; "
+            "nothing was saved: compare the two texts, then save again"
+        )
+
+
 def set_matrix_cell(
     store: Store,
     project_name: str,
@@ -125,8 +153,16 @@ def set_matrix_cell(
     author: str,
     status: str = "draft",
     coding_ids: list[int] | None = None,
-) -> None:
-    """Write (or rewrite) one cell of the framework matrix, with its supporting codings."""
+    expected_version: int | None = None,
+    actor: str | None = None,
+) -> int:
+    """Write (or rewrite) one cell of the framework matrix, with its supporting codings.
+
+    ``expected_version`` is the cell's version when the writer read it (0 for a cell nobody
+    has written): if the cell has been written since, :class:`CellConflict` is raised and
+    nothing changes. None writes whatever the cell holds (the command line's ``cell``).
+    ``actor`` records the change in the audit log. Gives the cell's new version.
+    """
     if status not in CELL_STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(CELL_STATUSES)}; got {status!r}")
     if len(summary) > 20_000:
@@ -139,13 +175,27 @@ def set_matrix_cell(
             group = project_code_paths(session, project.id)[theme.id]
             raise InvalidInput(f"{group!r} is a group; write the cell of one of its codes")
         cell = session.scalar(
-            select(MatrixCell).where(
-                MatrixCell.partnership_id == case.id, MatrixCell.code_id == theme.id
-            )
+            select(MatrixCell)
+            .where(MatrixCell.partnership_id == case.id, MatrixCell.code_id == theme.id)
+            .with_for_update()
         )
+        current = cell.version if cell is not None else 0
+        if expected_version is not None and expected_version != current:
+            assert cell is not None  # a cell at version 0 does not exist, so it is not stale
+            writer = session.get(Coder, cell.author_id) if cell.author_id else None
+            raise CellConflict(
+                case.name,
+                project_code_paths(session, project.id)[theme.id],
+                version=current,
+                summary=cell.summary,
+                author=writer.name if writer else None,
+            )
         if cell is None:
-            cell = MatrixCell(project_id=project.id, partnership_id=case.id, code_id=theme.id)
+            cell = MatrixCell(
+                project_id=project.id, partnership_id=case.id, code_id=theme.id, version=0
+            )
             session.add(cell)
+        cell.version = current + 1
         cell.summary = summary
         cell.status = status
         cell.author_id = get_coder(session, author).id
@@ -159,6 +209,31 @@ def set_matrix_cell(
             for coding_id in dict.fromkeys(coding_ids):
                 get_coding(session, project, coding_id)  # refuses another project's codings
                 session.add(MatrixCellCoding(cell_id=cell.id, coding_id=coding_id))
+        if actor is not None:
+            record(
+                session,
+                actor,
+                "matrix.cell",
+                project=project,
+                target=f"{case.name} × {project_code_paths(session, project.id)[theme.id]}",
+                detail={"version": cell.version, "status": status, "author": author},
+            )
+        return cell.version
+
+
+def cell_version(store: Store, project_name: str, partnership: str, code: str) -> int:
+    """The cell's version now: what a form sends back to detect a conflicting save (0 when
+    nobody has written the cell)."""
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        case = find_partnership(session, project, partnership)
+        theme = find_code(session, project, code)
+        version = session.scalar(
+            select(MatrixCell.version).where(
+                MatrixCell.partnership_id == case.id, MatrixCell.code_id == theme.id
+            )
+        )
+        return version or 0
 
 
 def matrix_cells(store: Store, project_name: str) -> list[CellInfo]:

@@ -48,19 +48,21 @@ DEFAULT_GROUPS = (
 
 
 def project_profiles(
-    store: Store, project_name: str
+    store: Store, project_name: str, *, only: Collection[str] | None = None
 ) -> tuple[list[str], dict[str, Profile], dict[str, Classification], dict[str, str]]:
     """Partnership names, their profiles and classifications, and a note for each one left
-    out (no profile yet, or one that no longer classifies), keyed by partnership."""
+    out (no profile yet, or one that no longer classifies), keyed by partnership.
+    ``only`` limits it to those partnerships (a page of them, say)."""
     with store.reading() as session:
         project = get_project(session, project_name)
-        rows = list(
-            session.execute(
-                select(Partnership.name, Partnership.profile)
-                .where(Partnership.project_id == project.id)
-                .order_by(Partnership.name)
-            )
+        query = (
+            select(Partnership.name, Partnership.profile)
+            .where(Partnership.project_id == project.id)
+            .order_by(Partnership.name)
         )
+        if only is not None:
+            query = query.where(Partnership.name.in_(list(only)))
+        rows = list(session.execute(query))
     names: list[str] = []
     profiles: dict[str, Profile] = {}
     results: dict[str, Classification] = {}
@@ -79,10 +81,15 @@ def project_profiles(
 
 
 def project_matrix(
-    store: Store, project_name: str, *, themes: Sequence[str] | None = None
+    store: Store,
+    project_name: str,
+    *,
+    themes: Sequence[str] | None = None,
+    partnerships: Collection[str] | None = None,
 ) -> Matrix:
-    """The matrix of every partnership × the chosen themes (codes), with drafted summaries."""
-    names, profiles, results, notes = project_profiles(store, project_name)
+    """The matrix of every partnership (or of ``partnerships``) × the chosen themes (codes),
+    with drafted summaries."""
+    names, profiles, results, notes = project_profiles(store, project_name, only=partnerships)
     with store.reading() as session:
         project = get_project(session, project_name)
         codes = list(session.scalars(select(Code).where(Code.project_id == project.id)))
@@ -125,7 +132,9 @@ def project_matrix(
             )
         }
         quotes: dict[tuple[str, str], list[Quote]] = {}
-        for case, code_id, quote in partnership_quotes(session, project, code_ids=theme_ids):
+        for case, code_id, quote in partnership_quotes(
+            session, project, partnerships=partnerships, code_ids=theme_ids
+        ):
             quotes.setdefault((case, str(code_id)), []).append(quote)
         coders = {row[0]: row[1] for row in session.execute(select(Coder.id, Coder.name))}
         links: dict[int, list[int]] = {}
@@ -136,7 +145,11 @@ def project_matrix(
         ):
             links.setdefault(cell_id, []).append(coding_id)
         written: dict[tuple[str, str], WrittenCell] = {}
-        for cell in session.scalars(select(MatrixCell).where(MatrixCell.project_id == project.id)):
+        for cell in session.scalars(
+            select(MatrixCell).where(
+                MatrixCell.project_id == project.id, MatrixCell.code_id.in_(theme_ids)
+            )
+        ):
             key = (case_ids[cell.partnership_id], str(cell.code_id))
             written[key] = WrittenCell(
                 cell.summary,

@@ -306,6 +306,8 @@ class MatrixCell(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Counts the writes of this cell, so a save from an out-of-date form is detected."""
     __table_args__ = (
         UniqueConstraint("partnership_id", "code_id", name="uq_matrix_cells_cell"),
         CheckConstraint("status in ('draft', 'reviewed', 'agreed')", name="status"),

@@ -30,13 +30,21 @@ from collabmap.web._data import (
     structure_counts,
 )
 
-__all__ = ["GRID_LIMIT", "chart_alt", "typology_svg"]
+__all__ = [
+    "GRID_LIMIT",
+    "chart_alt",
+    "drawing_lock",
+    "svg_response",
+    "typology_response",
+    "typology_svg",
+]
 
 GRID_LIMIT = 30
 """Up to this many partnerships, the chart is the fit grid; beyond, counts by kind."""
 
 _KEPT = 64
-_lock = threading.Lock()
+drawing_lock = threading.Lock()
+"""matplotlib draws one chart at a time in a process; every web chart takes this lock."""
 _drawn: dict[tuple[str, str, str], bytes] = {}
 
 
@@ -61,7 +69,7 @@ def typology_svg(store: Store, project: str, listing: PartnershipList) -> bytes:
     svg = _drawn.get(key)
     if svg is not None:
         return svg
-    with _lock:
+    with drawing_lock:
         svg = _drawn.get(key)
         if svg is None:
             if len(rows) <= GRID_LIMIT:
@@ -123,5 +131,9 @@ _SVG_HEADERS = {
 
 def typology_response(store: Store, project: str) -> Response:
     """The typology chart as the page and the API serve it: SVG with its own content policy."""
-    svg = typology_svg(store, project, project_partnerships(store, project))
+    return svg_response(typology_svg(store, project, project_partnerships(store, project)))
+
+
+def svg_response(svg: bytes) -> Response:
+    """A drawn chart as served: SVG, cached briefly, with a policy that lets its styles work."""
     return Response(svg, media_type="image/svg+xml", headers=_SVG_HEADERS)

@@ -76,10 +76,13 @@ def field_errors(error: CollabmapError) -> list[dict[str, str]]:
 
 
 def problem(
-    status: int, detail: str, errors: list[dict[str, str]] | None = None, **extensions: Any
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    """An RFC 9457 problem document; ``extensions`` are extra members (such as the other
-    side of an edit conflict)."""
+    """An RFC 9457 problem document; ``extra`` adds members (e.g. the current state of what
+    a conflicting change would have replaced)."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": _TITLES.get(status, "Error"),
@@ -88,7 +91,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    body.update(extensions)
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 

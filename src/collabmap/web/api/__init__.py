@@ -9,6 +9,7 @@ from collabmap.web.api import (
     audit,
     charts,
     coding,
+    matrix,
     members,
     partnerships,
     projects,
@@ -30,3 +31,4 @@ router.include_router(assessments.router)
 router.include_router(respondents.router)
 router.include_router(reports.router)
 router.include_router(coding.router)
+router.include_router(matrix.router)

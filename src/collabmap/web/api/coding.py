@@ -496,7 +496,7 @@ def change_memo(
             "by": exc.by,
             "at": exc.at.isoformat(),
         }
-        response: JSONResponse = problem(409, str(exc), theirs=theirs)
+        response: JSONResponse = problem(409, str(exc), extra={"theirs": theirs})
         return response
     memo = next(m for m in open_source(who.store, who.project, source).memos if m.id == memo_id)
     return _memo(memo)

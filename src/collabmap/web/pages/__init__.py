@@ -8,6 +8,8 @@ from collabmap.web.pages import (
     account,
     assessments,
     audit,
+    compare,
+    matrix,
     members,
     partnerships,
     projects,
@@ -28,3 +30,5 @@ router.include_router(members.router)
 router.include_router(audit.router)
 router.include_router(reports.router)
 router.include_router(sources.router)
+router.include_router(matrix.router)
+router.include_router(compare.router)
