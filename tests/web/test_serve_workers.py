@@ -59,6 +59,39 @@ def test_two_worker_processes_serve_signed_in_pages(tmp_path: Path) -> None:
                 page = browser.get("/projects/Borough")
                 assert page.status_code == 200
                 assert ">Wigan Deal</a>" in page.text
+            _a_report_job_is_found_by_every_worker(base, browser)
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _a_report_job_is_found_by_every_worker(base: str, signed_in: httpx.Client) -> None:
+    """A report started through one worker is followed, and downloaded, through whichever
+    worker a new connection reaches (each request below opens a connection of its own)."""
+    csrf = signed_in.get("/api/session").json()["csrf_token"]
+    cookies = dict(signed_in.cookies)
+
+    def fresh() -> httpx.Client:
+        return httpx.Client(base_url=base, cookies=cookies, headers={"X-CSRF-Token": csrf})
+
+    with fresh() as client:
+        started = client.post(
+            "/api/projects/Borough/reports", json={"format": "md", "partnership": "Wirral"}
+        )
+    assert started.status_code == 202, started.text
+    job = started.json()["id"]
+    deadline = time.monotonic() + 60
+    while True:
+        with fresh() as client:
+            state = client.get(f"/api/jobs/{job}")
+        assert state.status_code == 200, state.text  # never "unknown" on the other worker
+        if state.json()["state"] == "done":
+            break
+        assert time.monotonic() < deadline, state.json()
+        time.sleep(0.2)
+    for _ in range(6):  # both workers see it finished
+        with fresh() as client:
+            assert client.get(f"/api/jobs/{job}").json()["state"] == "done"
+    with fresh() as client:
+        report = client.get(f"/api/jobs/{job}/result")
+    assert report.status_code == 200 and "Wirral" in report.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -88,12 +89,17 @@ def serve(
     scheme = "https" if certfile else "http"
     typer.echo(f"collabmap is serving {store.url.split('://')[0]} at {scheme}://{host}:{port}/")
     typer.echo("Press Ctrl+C to stop.")
+    jobs_folder = None
     if workers > 1:  # each worker opens this store again, by URL (see collabmap.web._worker)
         from collabmap.store._engine import ENV_DB
+        from collabmap.web._jobs import ENV_JOBS_DIR
         from collabmap.web._worker import ENV_SECURE_COOKIES
 
         os.environ[ENV_DB] = store.url
         os.environ[ENV_SECURE_COOKIES] = "1" if settings.secure_cookies else "0"
+        # the workers share one folder for their background jobs' state and files
+        jobs_folder = tempfile.mkdtemp(prefix="collabmap-jobs-")
+        os.environ[ENV_JOBS_DIR] = jobs_folder
     try:
         _run(
             create_app(store, settings) if workers == 1 else None,
@@ -105,6 +111,8 @@ def serve(
         )
     finally:
         store.close()
+        if jobs_folder is not None:
+            shutil.rmtree(jobs_folder, ignore_errors=True)
 
 
 def demo(

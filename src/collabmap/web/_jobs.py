@@ -13,12 +13,21 @@ and a sentence) comes back over a pipe. Cancelling sets a flag the child checks 
 (between pages, for a PDF); a child that does not stop within a few seconds is terminated. The
 result is a file in a private temporary folder, deleted once downloaded or after
 ``keep_seconds``.
+
+With ``collabmap serve --workers N`` a browser's next request may reach another process than
+the one running its job. So every job's state is also written, whole, to a small JSON file in
+a folder all the server's processes share (``$COLLABMAP_JOBS_DIR``, set by ``serve``); a
+process that does not hold the job reads it from there, asks for a cancel with a marker file
+the running process watches, and serves the finished file from the same folder.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
+import os
+import re
 import secrets
 import shutil
 import sys
@@ -47,6 +56,11 @@ Task = Callable[[Connection, Event, Path, tuple[Any, ...]], None]
 """What a child process runs: ``task(pipe, cancel, out, args)``. It sends ``("progress",
 fraction, sentence)`` as it goes and ends with ``("done",)``, ``("failed", sentence)`` or
 ``("cancelled",)``. It must be a module-level function (it is sent to another process)."""
+
+ENV_JOBS_DIR = "COLLABMAP_JOBS_DIR"
+"""A folder shared by all the processes of one server, for their jobs' state and files."""
+
+_JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 _GRACE_SECONDS = 3.0
 """How long a cancelled child may take to stop on its own before it is terminated."""
@@ -111,7 +125,10 @@ class JobRunner:
     ) -> None:
         self.keep_seconds = keep_seconds
         self.per_user = per_user
-        self._folder = Path(tempfile.mkdtemp(prefix="collabmap-jobs-"))
+        shared = os.environ.get(ENV_JOBS_DIR)
+        self._shared = bool(shared)
+        self._folder = Path(shared) if shared else Path(tempfile.mkdtemp(prefix="collabmap-jobs-"))
+        self._folder.mkdir(parents=True, exist_ok=True)
         self._jobs: dict[str, Job] = {}
         self._cancel: dict[str, Event] = {}
         self._processes: dict[str, BaseProcess] = {}
@@ -156,6 +173,7 @@ class JobRunner:
             )
             self._jobs[job.id] = job
             self._cancel[job.id] = self._context.Event()
+            self._publish(job)
         threading.Thread(
             target=self._run, args=(job, task, args), name=f"job-{job.id[:6]}", daemon=True
         ).start()
@@ -166,6 +184,8 @@ class JobRunner:
         self.sweep()
         with self._lock:
             job = self._jobs.get(job_id)
+        if job is None:
+            job = self._published(job_id)  # started by another process of this server
         if job is None or job.owner != owner:
             raise UnknownName("report", job_id[:80], None)
         return job
@@ -173,6 +193,12 @@ class JobRunner:
     def cancel(self, job_id: str, owner: int) -> Job:
         """Ask the job to stop; a queued job stops at once, a running one between steps."""
         job = self.get(job_id, owner)
+        if job.id not in self._jobs:  # another process runs it: leave it a note
+            if not job.is_finished:
+                (self._folder / f"{job.id}.cancel").touch()
+                job.cancel_requested = True
+                job.message = "Cancelling"
+            return job
         with self._lock:
             if job.is_finished:
                 return job
@@ -181,6 +207,7 @@ class JobRunner:
             self._cancel[job.id].set()
             if job.state == "queued":
                 self._finish(job, "cancelled", "Cancelled before it started")
+            self._publish(job)
         return job
 
     def result(self, job_id: str, owner: int) -> Job:
@@ -202,6 +229,7 @@ class JobRunner:
             if job.result is not None:
                 job.result.unlink(missing_ok=True)
                 job.result = None
+            self._publish(job)
 
     def sweep(self) -> None:
         """Delete results and forget jobs finished more than ``keep_seconds`` ago."""
@@ -211,6 +239,8 @@ class JobRunner:
                 if job.finished is not None and job.finished < limit:
                     if job.result is not None:
                         job.result.unlink(missing_ok=True)
+                    (self._folder / f"{job_id}.json").unlink(missing_ok=True)
+                    (self._folder / f"{job_id}.cancel").unlink(missing_ok=True)
                     del self._jobs[job_id]
                     self._cancel.pop(job_id, None)
 
@@ -228,7 +258,72 @@ class JobRunner:
                 process.join(2)
         with self._lock:
             self._cancel.clear()  # their semaphores go with them, not at interpreter exit
-        shutil.rmtree(self._folder, ignore_errors=True)
+        if self._shared:  # the folder is the server's: remove only this process's jobs
+            for job_id in list(self._jobs):
+                for suffix in (".json", ".cancel", ".out"):
+                    (self._folder / f"{job_id}{suffix}").unlink(missing_ok=True)
+        else:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+    # -- the state shared with the server's other processes ---------------------------
+
+    def _publish(self, job: Job) -> None:
+        """Write the job's state whole (a temporary file, then a rename), for the others."""
+        if not self._shared:
+            return
+        state = {
+            "id": job.id,
+            "owner": job.owner,
+            "project": job.project,
+            "title": job.title,
+            "filename": job.filename,
+            "media_type": job.media_type,
+            "state": job.state,
+            "fraction": job.fraction,
+            "message": job.message,
+            "error": job.error,
+            "created": job.created,
+            "finished": job.finished,
+            "result": str(job.result) if job.result is not None else None,
+            "downloaded": job.downloaded,
+            "cancel_requested": job.cancel_requested,
+        }
+        path = self._folder / f"{job.id}.json"
+        partial = path.with_suffix(f".{threading.get_ident()}.part")
+        try:
+            partial.write_text(json.dumps(state), encoding="utf-8")
+            partial.replace(path)
+        except OSError:  # the folder is gone (the server is stopping): nothing to share
+            partial.unlink(missing_ok=True)
+
+    def _published(self, job_id: str) -> Job | None:
+        """A job another process of this server holds, as it last wrote it (or None)."""
+        if not self._shared or not _JOB_ID.match(job_id):
+            return None
+        try:
+            state = json.loads((self._folder / f"{job_id}.json").read_text(encoding="utf-8"))
+            job = Job(
+                id=str(state["id"]),
+                owner=int(state["owner"]),
+                project=str(state["project"]),
+                title=str(state["title"]),
+                filename=str(state["filename"]),
+                media_type=str(state["media_type"]),
+                state=state["state"],
+                fraction=float(state["fraction"]),
+                message=str(state["message"]),
+                error=state["error"],
+                created=float(state["created"]),
+                finished=state["finished"],
+                result=Path(state["result"]) if state["result"] else None,
+                downloaded=bool(state["downloaded"]),
+                cancel_requested=bool(state["cancel_requested"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if job.result is not None and job.result.parent != self._folder:
+            return None  # a result outside the server's own folder is never served
+        return job
 
     # -- the thread that looks after one job ---------------------------------------------
 
@@ -242,6 +337,7 @@ class JobRunner:
             job.result = None
         if state == "done":
             job.fraction = 1.0
+        self._publish(job)
 
     def _run(self, job: Job, task: Task, args: tuple[Any, ...]) -> None:
         cancel = self._cancel[job.id]
@@ -257,6 +353,7 @@ class JobRunner:
                     return
                 job.state = "running"
                 job.message = "Starting"
+                self._publish(job)
             self._supervise(job, task, args, cancel)
         except Exception:  # the server must outlive any job
             log.exception("report job %s failed", job.id[:6])
@@ -287,10 +384,17 @@ class JobRunner:
                         if not job.cancel_requested:
                             job.fraction = float(message[1])
                             job.message = str(message[2])
+                            self._publish(job)
                 else:
                     outcome = message
             elif not process.is_alive():
                 break
+            if not cancel.is_set() and (self._folder / f"{job.id}.cancel").exists():
+                with self._lock:  # another process of this server asked for the cancel
+                    job.cancel_requested = True
+                    job.message = "Cancelling"
+                    self._publish(job)
+                cancel.set()
             if cancel.is_set():
                 cancelled_at = cancelled_at or time.monotonic()
                 if time.monotonic() - cancelled_at > _GRACE_SECONDS:
