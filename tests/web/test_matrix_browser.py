@@ -6,10 +6,6 @@ violations (axe-core)."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +17,7 @@ from collabmap.store.accounts import add_member, create_user
 from collabmap.store.coding import apply_code
 from collabmap.store.projects import create_project
 from collabmap.store.sources import import_files
+from tests.web.server import running
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct horse battery"
@@ -30,13 +27,6 @@ INTERVIEW = (
     "Officer: We were asked, but the budget was ours.\n"
 )
 LEASE = "Our group took over the community centre on a 25-year lease."
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -70,31 +60,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         coder="ann",
     )
     store.close()
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    log = (folder / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "collabmap", "--db", url, "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    said = (folder / "server.log").read_text(errors="replace")
-                    raise RuntimeError(f"the server did not start: {said}") from None
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    with running("--db", url, "serve", log=folder / "server.log") as base:
+        yield base
 
 
 def _signed_in(browser: Any, server: str, name: str, width: int = 1280) -> Any:
