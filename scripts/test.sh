@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set collabmap up with its test tools and run every check: lint, types, tests.
 # The storage tests start a throwaway PostgreSQL cluster on loopback (tests/pg.py); PostgreSQL
-# is installed here when the machine lacks it, and so is Chromium for the browser tests.
+# is installed here when the machine lacks it, and so are Chromium for the browser tests and
+# poppler-utils (pdftoppm) for the PDF download test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,16 @@ if [ ! -x /usr/bin/chromium ]; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     else
         sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+fi
+
+# The PDF download test draws a report's first page with poppler's pdftoppm.
+if ! command -v pdftoppm >/dev/null; then
+    echo "== installing poppler-utils (needed by the PDF download test)"
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
     fi
 fi
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,17 @@ DEMO_PROJECT = "Reference cases"
 DEMO_USER = "demo"
 
 _ROLES_HELP = "owner, analyst, respondent or viewer"
+
+
+class LogLevel(StrEnum):
+    """How much ``serve`` logs (collabmap.web._logging.LEVELS; uvicorn's ``trace`` is left
+    out because it logs request headers, session cookies included)."""
+
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
 
 
 def _assets_ready() -> None:
@@ -41,10 +53,14 @@ def _run(
     certfile: Path | None,
     keyfile: Path | None,
     workers: int = 1,
+    log_level: str = "warning",
 ) -> None:
     """Run uvicorn: ``app`` itself in this process, or with ``workers`` above 1 that many
-    processes each building the application (:mod:`collabmap.web._worker`)."""
+    processes each building the application (:mod:`collabmap.web._worker`). The access log
+    is written at ``info`` and ``debug`` only, redacted (:mod:`collabmap.web._logging`)."""
     import uvicorn
+
+    from collabmap.web._logging import log_config
 
     uvicorn.run(
         "collabmap.web._worker:app" if workers > 1 else app,  # type: ignore[arg-type]
@@ -52,8 +68,9 @@ def _run(
         workers=workers if workers > 1 else None,
         host=host,
         port=port,
-        log_level="warning",
-        access_log=False,
+        log_config=log_config(log_level),
+        log_level=log_level,
+        access_log=log_level in ("info", "debug"),
         ssl_certfile=str(certfile) if certfile else None,
         ssl_keyfile=str(keyfile) if keyfile else None,
     )
@@ -77,6 +94,10 @@ def serve(
             min=1, max=64, help="Server processes: one per processor serves the most people."
         ),
     ] = 1,
+    log_level: Annotated[
+        LogLevel,
+        typer.Option(help="How much to log to standard error: info adds a line per request."),
+    ] = LogLevel.warning,
 ) -> None:
     """Serve the web application over the store (sign in with an account from `user create`)."""
     from collabmap.web import WebSettings, create_app
@@ -108,6 +129,7 @@ def serve(
             certfile=certfile,
             keyfile=keyfile,
             workers=workers,
+            log_level=log_level.value,
         )
     finally:
         store.close()
