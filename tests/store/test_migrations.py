@@ -76,7 +76,7 @@ def test_a_sqlite_store_from_before_0006_keeps_every_row_and_stops_reusing_ids(
             sql = connection.exec_driver_sql(
                 "SELECT sql FROM sqlite_master WHERE name = 'codings'"
             ).scalar()
-        assert "AUTOINCREMENT" in sql and "CHECK" in sql
+        assert isinstance(sql, str) and "AUTOINCREMENT" in sql and "CHECK" in sql
         again = apply_code(store, "Study", "notes.txt", "Co-design", start=9, end=20, coder="b")
         assert again.id > newest.id
     finally:

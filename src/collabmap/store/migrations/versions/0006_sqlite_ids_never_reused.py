@@ -46,9 +46,8 @@ def upgrade() -> None:
             ),
             {"skip": len(prefix) + 1, "pattern": prefix + "%"},
         ).scalar()
-        highest = max(
-            named or 0, bind.execute(sa.text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar()
-        )
+        existing = bind.execute(sa.text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar()
+        highest = max(int(named or 0), int(existing or 0))
         bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = :name"), {"name": table})
         bind.execute(
             sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES (:name, :seq)"),
