@@ -68,10 +68,20 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One operation, all or nothing: committed at the end, rolled back on any error."""
+        """One operation, all or nothing: committed at the end, rolled back on any error.
+
+        On SQLite the transaction takes the write lock as it begins (``BEGIN IMMEDIATE``),
+        so what it reads stays true until it commits. The driver would otherwise begin only
+        at the first write, leaving the reads before it outside the transaction: two saves
+        of a matrix cell read the same version, both passed the check and both were
+        acknowledged, the second silently replacing the first (found by the soak benchmark).
+        PostgreSQL gets the same guarantee from the row locks the operations take
+        (``with_for_update``)."""
         session = self.sessions()
         try:
             with session.begin():
+                if self.dialect == "sqlite":
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
         except SQLAlchemyError as exc:
             raise translate(exc, self.url) from exc
