@@ -225,6 +225,8 @@ class Ledger:
     """Acknowledged codings by id: source, code, start, end, coder."""
     removed: set[int] = field(default_factory=set)
     """Codings whose removal was acknowledged."""
+    gone_memos: set[int] = field(default_factory=set)
+    """Memos about a coding whose removal was acknowledged (they go with it)."""
     versioned: dict[str, list[tuple[int, Any]]] = field(default_factory=lambda: defaultdict(list))
     """For memos, cells and assessments (keyed ``memo 12``, ``cell NAME|THEME``,
     ``assessment 3``): each acknowledged (version, content)."""
@@ -254,6 +256,7 @@ class User:
         self.csrf = ""
         self.codings: dict[int, int] = {}  # own coding id → version
         self.memos: dict[int, int] = {}  # own memo id → version
+        self.memo_about: dict[int, int | None] = {}  # own memo id → the coding it is about
         self.cells: dict[tuple[str, str], int] = {}  # cell → the version last seen
         self.assessment: int | None = None
         self.assessment_version = 0
@@ -329,6 +332,10 @@ async def code_something(user: User, plan_: Plan) -> None:
         if answer is not None:
             del user.codings[coding_id]
             user.ledger.removed.add(coding_id)
+            # a memo about a coding goes with it, by design: expect it gone
+            for memo_id in [m for m, about in user.memo_about.items() if about == coding_id]:
+                del user.memos[memo_id], user.memo_about[memo_id]
+                user.ledger.gone_memos.add(memo_id)
         return
     start = rng.randint(0, 5000)
     end = start + rng.randint(5, 400)
@@ -365,6 +372,7 @@ async def write_memo(user: User, base: str) -> None:
         return
     memo = answer.json()
     user.memos[memo["id"]] = memo["version"]
+    user.memo_about[memo["id"]] = memo["coding"]
     user.ledger.versioned[f"memo {memo['id']}"].append(
         (memo["version"], {"title": memo["title"], "text": memo["text"]})
     )
@@ -573,7 +581,10 @@ def lost_writes(url: str, ledger: Ledger) -> tuple[int, int, list[str]]:
                     missing(f"{key}: {doubles} acknowledged write(s) reused a version", doubles)
                 version, content = max(writes, key=lambda write: write[0])
                 found = stored_versioned(session, project_id, key)
-                if found != (version, content):
+                if key.startswith("memo ") and int(key.split()[1]) in ledger.gone_memos:
+                    if found is not None:
+                        missing(f"{key}: its coding's removal was acknowledged; it is there")
+                elif found != (version, content):
                     missing(
                         f"{key}: acknowledged version {version} {content!r:.150}; "
                         f"found {found!r:.150}"
