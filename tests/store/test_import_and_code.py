@@ -11,6 +11,7 @@ from collabmap.errors import InvalidInput, UnknownName
 from collabmap.evidence.importers import _pool
 from collabmap.store import Store
 from collabmap.store.coding import (
+    CodingChanged,
     apply_code,
     list_codings,
     remove_coding,
@@ -219,6 +220,34 @@ def test_suggestions_are_reviewed_and_codings_removed(store: Store, files: dict[
     assert list_codings(store, "Study") == []
     with pytest.raises(UnknownName):
         remove_coding(store, "Study", suggestion.id)
+
+
+def test_a_removal_sent_again_never_removes_a_newer_coding(
+    store: Store, files: dict[str, Path]
+) -> None:
+    """Removing the newest coding and adding another must not give the new one the removed
+    one's id: a removal sent again from a stale page (a second tab, a retried request) would
+    then remove someone else's coding, same id, same version (found by benchmarks/soak.py on
+    SQLite, which reused the highest id until migration 0006)."""
+    create_project(store, "Study")
+    import_files(store, "Study", [files["notes.md"]])
+    anns = apply_code(store, "Study", "notes.md", "Co-design", start=0, end=7, coder="ann")
+    remove_coding(store, "Study", anns.id, version=anns.version, actor="ann")
+    bobs = apply_code(store, "Study", "notes.md", "Co-design", start=9, end=20, coder="bob")
+    assert bobs.id != anns.id
+    with pytest.raises(CodingChanged, match="ann removed this coding"):
+        remove_coding(store, "Study", anns.id, version=anns.version, actor="ann")
+    assert [c.id for c in list_codings(store, "Study")] == [bobs.id]
+
+
+def test_a_memo_never_takes_the_id_of_a_removed_one(store: Store, files: dict[str, Path]) -> None:
+    create_project(store, "Study")
+    import_files(store, "Study", [files["notes.md"]])
+    coding = apply_code(store, "Study", "notes.md", "Co-design", start=0, end=7, coder="ann")
+    first = write_memo(store, "Study", "On the coding", "Ann's note.", coding=coding.id)
+    remove_coding(store, "Study", coding.id)  # takes its memo with it
+    second = write_memo(store, "Study", "Bob's", "Bob's note.", source="notes.md")
+    assert second != first
 
 
 def test_memos_are_saved_about_a_source(store: Store, files: dict[str, Path]) -> None:

@@ -68,10 +68,20 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One operation, all or nothing: committed at the end, rolled back on any error."""
+        """One operation, all or nothing: committed at the end, rolled back on any error.
+
+        On SQLite the transaction takes the write lock as it begins (``BEGIN IMMEDIATE``),
+        so what it reads stays true until it commits. The driver would otherwise begin only
+        at the first write, leaving the reads before it outside the transaction: two saves
+        of a matrix cell read the same version, both passed the check and both were
+        acknowledged, the second silently replacing the first (found by the soak benchmark).
+        PostgreSQL gets the same guarantee from the row locks the operations take
+        (``with_for_update``)."""
         session = self.sessions()
         try:
             with session.begin():
+                if self.dialect == "sqlite":
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
         except SQLAlchemyError as exc:
             raise translate(exc, self.url) from exc
@@ -171,9 +181,31 @@ def upgrade(store: Store, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default), in one transaction."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_FOLDER))
-    with store.engine.begin() as connection:
-        if store.dialect == "postgresql":
-            # one migrator at a time when several processes open a new store together
-            connection.execute(text("SELECT pg_advisory_xact_lock(7216402)"))
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite = store.dialect == "sqlite"
+    with store.engine.connect() as connection:
+        if sqlite:
+            # a migration that copies a table (what SQLite needs to change a table's
+            # definition) drops the old copy, and with foreign keys on, the drop deletes the
+            # rows that refer to it; SQLite's documented way is to turn them off outside the
+            # transaction and check them before committing
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                if store.dialect == "postgresql":
+                    # one migrator at a time when several processes open a new store together
+                    connection.execute(text("SELECT pg_advisory_xact_lock(7216402)"))
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(
+                            f"{_safe_url(store.url)}: migrating left {len(broken)} rows referring"
+                            f" to rows that are not there (first: {tuple(broken[0])}); nothing"
+                            " was changed"
+                        )
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                connection.commit()

@@ -70,8 +70,12 @@ def _draft(row: Assessment, project: Project, partnership: str | None) -> Assess
     )
 
 
-def _own(session: Session, project: Project, assessment_id: int, user_id: int) -> Assessment:
-    row = session.get(Assessment, assessment_id)
+def _own(
+    session: Session, project: Project, assessment_id: int, user_id: int, *, lock: bool = False
+) -> Assessment:
+    """The user's own assessment; with ``lock``, locked until the change commits, so two
+    saves from the same version cannot both pass the version check."""
+    row = session.get(Assessment, assessment_id, with_for_update=lock)
     if row is None or row.project_id != project.id or row.user_id != user_id:
         raise UnknownName("assessment", str(assessment_id), None)
     return row
@@ -164,7 +168,7 @@ def save_answers(
     if the assessment has moved on since, :class:`StaleAnswers` is raised and nothing changes."""
     with store.transaction() as session:
         project = get_project(session, project_name)
-        row = _own(session, project, assessment_id, user_id)
+        row = _own(session, project, assessment_id, user_id, lock=True)
         if version is not None and version != row.version:
             raise StaleAnswers
         row.answers = answers

@@ -293,8 +293,9 @@ def get_coding(session: Session, project: Project, coding_id: int) -> Coding:
 
 
 def _current(session: Session, project: Project, coding_id: int, version: int | None) -> Coding:
-    """The coding to change, refusing when it changed or went since ``version`` was read."""
-    coding = session.get(Coding, coding_id)
+    """The coding to change, refusing when it changed or went since ``version`` was read
+    (locked until the change commits, so a concurrent change cannot pass the same check)."""
+    coding = session.get(Coding, coding_id, with_for_update=True)
     if coding is None or coding.project_id != project.id:
         if version is None:
             raise UnknownName(f"coding in {project.name!r}", str(coding_id), None)
@@ -494,7 +495,7 @@ def edit_memo(
     _check_memo(title, text)
     with store.transaction() as session:
         project = get_project(session, project_name)
-        memo = session.get(Memo, memo_id)
+        memo = session.get(Memo, memo_id, with_for_update=True)  # held until committed
         if memo is None or memo.project_id != project.id:
             raise UnknownName(f"memo in {project.name!r}", str(memo_id), None)
         if memo.version != version:

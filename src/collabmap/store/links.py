@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from collabmap.errors import EditConflict, InvalidInput, UnknownName
 from collabmap.store._engine import Store
@@ -167,6 +168,70 @@ def set_matrix_cell(
         raise InvalidInput(f"status must be one of {', '.join(CELL_STATUSES)}; got {status!r}")
     if len(summary) > 20_000:
         raise InvalidInput("a matrix summary must be at most 20,000 characters")
+    try:
+        return _write_cell(
+            store,
+            project_name,
+            partnership,
+            code,
+            summary,
+            author,
+            status,
+            coding_ids,
+            expected_version,
+            actor,
+        )
+    except _FirstWriteTaken:
+        # another writer created the cell between our look and our insert (PostgreSQL's
+        # row lock cannot hold a row that does not exist yet): their save came first
+        if expected_version is None:
+            return set_matrix_cell(
+                store,
+                project_name,
+                partnership,
+                code,
+                summary=summary,
+                author=author,
+                status=status,
+                coding_ids=coding_ids,
+                actor=actor,
+            )
+        with store.reading() as session:
+            project = get_project(session, project_name)
+            case = find_partnership(session, project, partnership)
+            theme = find_code(session, project, code)
+            cell = session.scalar(
+                select(MatrixCell).where(
+                    MatrixCell.partnership_id == case.id, MatrixCell.code_id == theme.id
+                )
+            )
+            assert cell is not None  # it was there a moment ago; cells go with partnerships
+            writer = session.get(Coder, cell.author_id) if cell.author_id else None
+            raise CellConflict(
+                case.name,
+                project_code_paths(session, project.id)[theme.id],
+                version=cell.version,
+                summary=cell.summary,
+                author=writer.name if writer else None,
+            ) from None
+
+
+class _FirstWriteTaken(Exception):
+    """Two writers created the same cell at once; the database kept the first."""
+
+
+def _write_cell(
+    store: Store,
+    project_name: str,
+    partnership: str,
+    code: str,
+    summary: str,
+    author: str,
+    status: str,
+    coding_ids: list[int] | None,
+    expected_version: int | None,
+    actor: str | None,
+) -> int:
     with store.transaction() as session:
         project = get_project(session, project_name)
         case = find_partnership(session, project, partnership)
@@ -190,6 +255,8 @@ def set_matrix_cell(
                 summary=cell.summary,
                 author=writer.name if writer else None,
             )
+        author_id = get_coder(session, author).id  # before the new cell, so no autoflush
+        new = cell is None
         if cell is None:
             cell = MatrixCell(
                 project_id=project.id, partnership_id=case.id, code_id=theme.id, version=0
@@ -198,9 +265,16 @@ def set_matrix_cell(
         cell.version = current + 1
         cell.summary = summary
         cell.status = status
-        cell.author_id = get_coder(session, author).id
+        cell.author_id = author_id
         cell.updated_at = utcnow()
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            # PostgreSQL names the constraint, SQLite its columns
+            said = str(exc.orig)
+            if new and ("uq_matrix_cells_cell" in said or "matrix_cells.partnership_id" in said):
+                raise _FirstWriteTaken from exc
+            raise
         if coding_ids is not None:
             for link in session.scalars(
                 select(MatrixCellCoding).where(MatrixCellCoding.cell_id == cell.id)

@@ -266,6 +266,9 @@ class Coding(Base):
         CheckConstraint("status in ('suggested', 'accepted', 'rejected')", name="status"),
         CheckConstraint('0 <= start AND start <= "end"', name="span"),
         CheckConstraint("confidence IS NULL OR (confidence >= 0 AND confidence <= 1)", name="conf"),
+        # ids only go up (migration 0006): a removal sent again from a stale page must not
+        # find a newer coding under the removed one's id
+        {"sqlite_autoincrement": True},
     )
 
 
@@ -291,7 +294,10 @@ class Memo(Base):
     updated_by: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime | None] = mapped_column()
     """Who last edited the memo, and when (None until it is first edited)."""
-    __table_args__ = (UniqueConstraint("project_id", "guid", name="uq_memos_project_guid"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "guid", name="uq_memos_project_guid"),
+        {"sqlite_autoincrement": True},  # ids only go up, as for codings (migration 0006)
+    )
 
 
 class MatrixCell(Base):
