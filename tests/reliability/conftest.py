@@ -3,6 +3,7 @@ generated interview files, and a look at what a store holds."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -16,10 +17,11 @@ from collabmap.store import Store
 from collabmap.store.check import check_store
 from collabmap.store.models import Coding, Source
 
-_WORDS = (
-    "we the council residents co-designed service together budget meeting decided community "
-    "library park youth volunteers officers agreed plan partners housing trust funding"
-).split()
+_WORDS = [
+    *("we", "the", "council", "residents", "co-designed", "service", "together", "budget"),
+    *("meeting", "decided", "community", "library", "park", "youth", "volunteers", "officers"),
+    *("agreed", "plan", "partners", "housing", "trust", "funding"),
+]
 
 
 def collabmap(url: str, *arguments: str, hooks: tuple[str, ...] = ()) -> list[str]:
@@ -48,10 +50,8 @@ def spawn(command: list[str], **options: object) -> subprocess.Popen[str]:
 
 def kill(child: subprocess.Popen[str]) -> None:
     """SIGKILL the child and every process it started, as a crash or the OOM killer would."""
-    try:
+    with contextlib.suppress(ProcessLookupError):  # gone already
         os.killpg(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     child.wait(timeout=30)
     for pipe in (child.stdout, child.stderr):
         if pipe is not None:
