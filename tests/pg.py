@@ -93,8 +93,13 @@ def throwaway_cluster() -> Iterator[str]:
 
 
 @contextmanager
-def cluster() -> Iterator[Cluster]:
-    """A fresh cluster with a ``collabmap`` database; stopped and deleted afterwards."""
+def cluster(*, durable: bool = False) -> Iterator[Cluster]:
+    """A fresh cluster with a ``collabmap`` database; stopped and deleted afterwards.
+
+    For speed, commits do not wait for the write-ahead log to be written, which loses the last
+    acknowledged transactions if the server crashes; ``durable`` restores PostgreSQL's own
+    setting, for tests that crash the server and count what it acknowledged.
+    """
     bindir = find_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL is not installed (scripts/test.sh installs it)")
@@ -113,8 +118,10 @@ def cluster() -> Iterator[Cluster]:
 
     options = (
         f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        "-c full_page_writes=off -c max_connections=100"
     )
+    if not durable:
+        options += " -c synchronous_commit=off"
     handle = Cluster(
         f"postgresql+psycopg://postgres@127.0.0.1:{port}/collabmap",
         bindir,

@@ -123,6 +123,20 @@ def _is_full(exc: BaseException) -> bool:
     return any(words in message for words in _FULL)
 
 
+_UNREACHABLE = (
+    "connection failed",  # psycopg 3: refused, unknown host, timed out …
+    "could not connect",
+    "server closed the connection",
+    "terminating connection",  # the server is shutting down or restarting
+    "the database system is",  # … starting up, shutting down, in recovery mode
+)
+
+
+def _is_unreachable(detail: str) -> bool:
+    lowered = detail.lower()
+    return any(words in lowered for words in _UNREACHABLE)
+
+
 def translate(exc: SQLAlchemyError, url: str) -> StoreError:
     """A database error as one sentence naming the store (never its password)."""
     where = _safe_url(url)
@@ -137,6 +151,8 @@ def translate(exc: SQLAlchemyError, url: str) -> StoreError:
         )
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return StoreError(f"lost the connection to {where}; try again")
+    if isinstance(exc, OperationalError) and _is_unreachable(detail):
+        return StoreError(f"cannot reach the database {where} ({detail}); try again in a moment")
     return StoreError(f"{where}: {detail}")
 
 
