@@ -48,7 +48,7 @@ def spawn(command: list[str], **options: object) -> subprocess.Popen[str]:
     )
 
 
-def kill(child: subprocess.Popen[str]) -> None:
+def kill(child: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
     """SIGKILL the child and every process it started, as a crash or the OOM killer would."""
     with contextlib.suppress(ProcessLookupError):  # gone already
         os.killpg(child.pid, signal.SIGKILL)
