@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from collabmap.store import Store, open_store
 from collabmap.store.projects import create_project
@@ -172,7 +172,7 @@ def test_the_api_answers_507_when_the_database_is_full(tmp_path: Path) -> None:
     client.headers["X-CSRF-Token"] = signed.json()["csrf_token"]
     url = f"/api/projects/Study/sources/{SOURCE}/codings"
     acknowledged = 0
-    for start in range(0, 2_000):
+    for start in range(2_000):
         answer = client.post(
             url, json={"code": "activity:co_design", "start": start % 500, "end": start % 500 + 9}
         )
