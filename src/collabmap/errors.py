@@ -17,6 +17,7 @@ errors into one clear line and an exit code or status. Every error says which in
      ├─ AccessDenied               the user may not do this (web: 403)
      │   └─ SignInRefused          wrong name or password, or too many tries (web: 401 / 429)
      └─ StoreError                 the database failed (unreachable, full, locked, corrupt)
+         └─ StorageFull            the disk (or the database's size limit) is full (web: 507)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidProfile",
     "Issue",
     "SignInRefused",
+    "StorageFull",
     "StoreError",
     "UnknownName",
 ]
@@ -171,6 +173,12 @@ class SignInRefused(AccessDenied):
 
 class StoreError(CollabmapError):
     """The database could not do what was asked (unreachable, full, locked, corrupt)."""
+
+
+class StorageFull(StoreError):
+    """The database could not grow: its disk is full, or it reached its size limit. The
+    operation was rolled back whole, so what was stored before is intact; freeing space is
+    enough for work to resume."""
 
 
 class Cancelled(CollabmapError):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["free_port", "running"]
+__all__ = ["free_port", "running", "start", "stop"]
 
 _START_TIMEOUT = 60.0
 
@@ -35,38 +35,53 @@ def _answers(url: str) -> bool:
         return False
 
 
-@contextmanager
-def running(*arguments: str, log: Path) -> Iterator[str]:
-    """Run ``python -m collabmap ARGUMENTS --port FREE``; yield its base URL once it answers.
+def start(command: list[str], *, log: Path, base: str) -> subprocess.Popen[bytes]:
+    """Start ``command`` (a server listening at ``base``) in a session of its own, so that a
+    test can kill it and every process it started at once; return once it answers.
 
     The child gets this process's environment, so ``PYTHONPATH`` (a worktree's ``src``) reaches
-    it. Its output goes to ``log``, which a failure to start quotes.
+    it. Its output is appended to ``log``, which a failure to start quotes.
     """
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    with log.open("wb") as output:
+    with log.open("ab") as output:
         child = subprocess.Popen(
-            [sys.executable, "-m", "collabmap", *arguments, "--port", str(port)],
+            command,
             stdout=output,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=env,
+            env=dict(os.environ),
+            start_new_session=True,
         )
-        try:
-            deadline = time.monotonic() + _START_TIMEOUT
-            while not _answers(f"{base}/sign-in"):
-                if child.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"collabmap {' '.join(arguments)} did not start:\n"
-                        + log.read_text(errors="replace")
-                    )
-                time.sleep(0.1)
-            yield base
-        finally:
-            child.terminate()
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+    deadline = time.monotonic() + _START_TIMEOUT
+    while not _answers(f"{base}/sign-in"):
+        if child.poll() is not None or time.monotonic() > deadline:
+            stop(child)
+            raise RuntimeError(
+                f"{' '.join(command)} did not start:\n" + log.read_text(errors="replace")
+            )
+        time.sleep(0.1)
+    return child
+
+
+def stop(child: subprocess.Popen[bytes]) -> None:
+    """Ask the server to stop (SIGTERM), and kill it if it has not within 15 seconds."""
+    child.terminate()
+    try:
+        child.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+@contextmanager
+def running(*arguments: str, log: Path) -> Iterator[str]:
+    """Run ``python -m collabmap ARGUMENTS --port FREE``; yield its base URL once it answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log.write_bytes(b"")
+    child = start(
+        [sys.executable, "-m", "collabmap", *arguments, "--port", str(port)], log=log, base=base
+    )
+    try:
+        yield base
+    finally:
+        stop(child)

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from collabmap.cli._common import store_for
 from collabmap.errors import InvalidInput
 from collabmap.store.backup import backup_sqlite, dump, restore
+from collabmap.store.check import check_store, summarise
 
 __all__ = ["register"]
 
@@ -108,7 +109,29 @@ def restore_command(
         typer.echo(f"  kept the store's own {kind}: {', '.join(names)}")
 
 
+def check_command(ctx: typer.Context) -> None:
+    """Check that the store is whole: texts, spans, references (and SQLite's own checks)."""
+    with store_for(ctx) as store:
+        problems = check_store(store)
+        summary = summarise(store)
+    if problems:
+        for problem in problems:
+            typer.echo(f"problem   {problem}")
+        typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
+        raise typer.Exit(1)
+    counts = [
+        (summary.projects, "project"),
+        (summary.sources, "source"),
+        (summary.segments, "segment"),
+        (summary.codings, "coding"),
+        (summary.memos, "memo"),
+    ]
+    held = ", ".join(f"{n:,} {word}{'' if n == 1 else 's'}" for n, word in counts)
+    typer.echo(f"The store is consistent: {held}.")
+
+
 def register(app: typer.Typer) -> None:
     """Add the backup and restore commands to the root application."""
     app.command("backup")(backup_command)
     app.command("restore")(restore_command)
+    app.command("check")(check_command)

@@ -26,7 +26,7 @@ from collabmap.store.coding import (
 from collabmap.store.exchange import FORMATS, export_project, project_pseudonyms
 from collabmap.store.links import link_answer
 from collabmap.store.segments import list_segments
-from collabmap.store.sources import import_files
+from collabmap.store.sources import FileResult, import_files
 
 
 def import_command(
@@ -49,6 +49,9 @@ def import_command(
     """Import files into a project, one transaction per file, and report on each."""
     limits = ImportLimits(max_file_bytes=int(max_size_mb * 1_000_000))
     console = Console(stderr=True)
+    # each file's line is printed as soon as the file is stored, so if the import is stopped
+    # (a crash, a full disk, Ctrl-C) the lines printed name exactly the files that are in
+    announce = None if as_json else _print_result
     with store_for(ctx) as store:
         if console.is_terminal and len(files) > 1:
             columns = (
@@ -67,6 +70,7 @@ def import_command(
                     text_column=text_column,
                     partnership=partnership,
                     progress=lambda done, total, name: bar.update(task, completed=done),
+                    reported=announce,
                 )
         else:
             report = import_files(
@@ -76,25 +80,29 @@ def import_command(
                 limits=limits,
                 text_column=text_column,
                 partnership=partnership,
+                reported=announce,
             )
     if as_json:
         print_json([r.to_dict() for r in report.results])
     else:
-        for result in report.results:
-            if result.status == "imported":
-                count = len(result.sources)
-                what = f"{count} source{'s' if count != 1 else ''}" if count else "codebook"
-                typer.echo(f"imported  {result.path}: {what}")
-                for warning in result.warnings:
-                    typer.echo(f"          note: {warning}")
-            elif result.status == "skipped":
-                typer.echo(f"skipped   {result.path}: {result.message}")
-            else:
-                typer.echo(f"refused   {result.path}: {result.message}", err=True)
         imported = sum(1 for r in report.results if r.status == "imported")
         typer.echo(f"{imported} of {len(report.results)} files imported.")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
+
+
+def _print_result(result: FileResult) -> None:
+    """One file's line: `imported` on standard output once it is stored, `refused` on error."""
+    if result.status == "imported":
+        count = len(result.sources)
+        what = f"{count} source{'s' if count != 1 else ''}" if count else "codebook"
+        typer.echo(f"imported  {result.path}: {what}")
+        for warning in result.warnings:
+            typer.echo(f"          note: {warning}")
+    elif result.status == "skipped":
+        typer.echo(f"skipped   {result.path}: {result.message}")
+    else:
+        typer.echo(f"refused   {result.path}: {result.message}", err=True)
 
 
 def code_command(

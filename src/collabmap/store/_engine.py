@@ -7,6 +7,7 @@ on open, so a store is always at the version this collabmap expects.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +17,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from collabmap.errors import InvalidInput, StoreError
+from collabmap.errors import InvalidInput, StorageFull, StoreError
 
 __all__ = ["DEFAULT_DB", "ENV_DB", "Store", "open_store", "resolve_url"]
 
@@ -110,6 +113,40 @@ def _safe_url(url: str) -> str:
         return "the database URL"
 
 
+_FULL = (
+    "database or disk is full",  # SQLite: SQLITE_FULL, the disk or max_page_count reached
+    "no space left on device",  # PostgreSQL, and the operating system's ENOSPC
+    "could not extend file",  # PostgreSQL, whatever the reason the file cannot grow
+    "disk quota exceeded",
+)
+
+
+def _is_full(exc: BaseException) -> bool:
+    """Whether the database failed because it could not grow: said by SQLite and PostgreSQL in
+    their own words, or by the operating system (ENOSPC, EDQUOT) when a file is written."""
+    original = getattr(exc, "orig", None) or exc
+    if isinstance(original, OSError) and original.errno in {errno.ENOSPC, errno.EDQUOT}:
+        return True
+    if getattr(original, "sqlstate", None) == "53100":  # PostgreSQL's disk_full
+        return True
+    message = str(original).lower()
+    return any(words in message for words in _FULL)
+
+
+_UNREACHABLE = (
+    "connection failed",  # psycopg 3: refused, unknown host, timed out …
+    "could not connect",
+    "server closed the connection",
+    "terminating connection",  # the server is shutting down or restarting
+    "the database system is",  # … starting up, shutting down, in recovery mode
+)
+
+
+def _is_unreachable(detail: str) -> bool:
+    lowered = detail.lower()
+    return any(words in lowered for words in _UNREACHABLE)
+
+
 def translate(exc: SQLAlchemyError, url: str) -> StoreError:
     """A database error as one sentence naming the store (never its password)."""
     where = _safe_url(url)
@@ -117,10 +154,15 @@ def translate(exc: SQLAlchemyError, url: str) -> StoreError:
     detail = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
     if isinstance(exc, OperationalError) and "database is locked" in detail:
         return StoreError(f"{where} is busy (locked by another process); try again")
-    if isinstance(exc, OperationalError) and "disk" in detail.lower() and "full" in detail.lower():
-        return StoreError(f"{where}: the disk is full; nothing was written")
+    if _is_full(exc):
+        return StorageFull(
+            f"{where}: the disk is full (or the database reached its size limit); this change "
+            "was not saved, and what was saved before is intact; free some space and try again"
+        )
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return StoreError(f"lost the connection to {where}; try again")
+    if isinstance(exc, OperationalError) and _is_unreachable(detail):
+        return StoreError(f"cannot reach the database {where} ({detail}); try again in a moment")
     return StoreError(f"{where}: {detail}")
 
 
@@ -160,7 +202,11 @@ def open_store(db: str | None = None, *, migrate: bool = True, create: bool = Tr
     else:
         if parsed.drivername == "postgresql":
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+        # pre-ping: a connection the server dropped (a restart, a failover) is replaced before
+        # use, so service resumes by itself; the connect timeout bounds how long a request
+        # waits for a server that does not answer (unless the URL sets its own)
+        connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
     try:
         engine = create_engine(url, **kwargs)
     except (ArgumentError, ImportError) as exc:
@@ -178,34 +224,77 @@ def open_store(db: str | None = None, *, migrate: bool = True, create: bool = Tr
 
 
 def upgrade(store: Store, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (the newest by default), in one transaction."""
+    """Bring the schema to ``revision`` (the newest by default), all in one transaction.
+
+    A store already there is only read (no lock taken), so opening a store costs one query.
+    Otherwise every migration runs in a single transaction that is committed at the end: a
+    process killed part-way leaves the store at its old revision with its data, and the next
+    open migrates it again.
+    """
+    migrate(store, revision, lambda config: command.upgrade(config, revision))
+
+
+def migrate(store: Store, revision: str, run: Any) -> None:
+    """Run ``run(config)`` (an Alembic command) in one transaction, unless the store is already
+    at ``revision``.
+
+    On PostgreSQL, DDL is transactional and an advisory lock makes one process migrate at a
+    time. On SQLite two things are needed that the driver does not do by itself:
+
+    - Python's sqlite3 opens a transaction only before INSERT, UPDATE or DELETE, so a migration
+      starting with CREATE TABLE (every batch alteration does) would commit each statement as
+      it runs; an explicit ``BEGIN IMMEDIATE`` puts them all in one transaction, and takes the
+      write lock first so two processes do not both migrate.
+    - Altering a table on SQLite means copying it and dropping the old one, and with foreign
+      keys enforced that drop deletes, by cascade, every row that refers to it (memos on
+      codings, a matrix cell's quotations …). Foreign keys are switched off for the migration,
+      as SQLite's documentation prescribes, and checked before the commit instead.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_FOLDER))
-    sqlite = store.dialect == "sqlite"
+    wanted = set(ScriptDirectory.from_config(config).get_revisions(revision))
+    wanted_ids = {script.revision for script in wanted if script is not None}
     with store.engine.connect() as connection:
-        if sqlite:
-            # a migration that copies a table (what SQLite needs to change a table's
-            # definition) drops the old copy, and with foreign keys on, the drop deletes the
-            # rows that refer to it; SQLite's documented way is to turn them off outside the
-            # transaction and check them before committing
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            connection.commit()
+        current = set(MigrationContext.configure(connection).get_current_heads())
+        connection.rollback()
+    if current and current == wanted_ids:
+        return
+    if store.dialect == "sqlite":
+        _migrate_sqlite(store, config, run)
+        return
+    with store.engine.begin() as connection:
+        # one migrator at a time when several processes open a new store together
+        connection.execute(text("SELECT pg_advisory_xact_lock(7216402)"))
+        config.attributes["connection"] = connection
+        run(config)
+
+
+def _migrate_sqlite(store: Store, config: Config, run: Any) -> None:
+    with store.engine.connect() as connection:
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
         try:
-            with connection.begin():
-                if store.dialect == "postgresql":
-                    # one migrator at a time when several processes open a new store together
-                    connection.execute(text("SELECT pg_advisory_xact_lock(7216402)"))
+            cursor = driver.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
                 config.attributes["connection"] = connection
-                command.upgrade(config, revision)
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if broken:
-                        raise StoreError(
-                            f"{_safe_url(store.url)}: migrating left {len(broken)} rows referring"
-                            f" to rows that are not there (first: {tuple(broken[0])}); nothing"
-                            " was changed"
-                        )
+                run(config)
+                _no_broken_references(connection)
+            except BaseException:
+                driver.rollback()
+                raise
+            driver.commit()
         finally:
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-                connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+
+def _no_broken_references(connection: Connection) -> None:
+    """Refuse to commit a migration that left a row pointing at nothing."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise StoreError(
+            f"the schema upgrade would leave {len(broken)} broken reference(s) (first: "
+            f"{table} row {rowid} points at a missing {parent}); nothing was changed"
+        )

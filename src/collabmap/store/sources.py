@@ -17,7 +17,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from collabmap.errors import CollabmapError, ImportRefused, InvalidInput
+from collabmap.errors import CollabmapError, ImportRefused, InvalidInput, StorageFull
 from collabmap.evidence.importers import ImportLimits, is_refi
 from collabmap.evidence.importers._pool import read_files
 from collabmap.evidence.model import ImportedSource, VariableValue
@@ -347,8 +347,14 @@ def import_files(
     text_column: str | None = None,
     partnership: str | None = None,
     progress: Progress | None = None,
+    reported: Callable[[FileResult], None] | None = None,
 ) -> ImportReport:
-    """Import each file in its own transaction; a refused file leaves nothing behind."""
+    """Import each file in its own transaction; a refused file leaves nothing behind.
+
+    ``reported`` hears each file's result as soon as its transaction has committed, so a caller
+    can tell people which files are safely stored even if the import is then interrupted.
+    A full disk stops the import with :class:`StorageFull`: the file being stored is rolled
+    back, the files reported before it are stored whole."""
     limits = limits or ImportLimits()
     with store.reading() as session:  # fail early, before any file, on a wrong name
         project = get_project(session, project_name)
@@ -365,6 +371,7 @@ def import_files(
             text_column=text_column,
             partnership_id=partnership_id,
             progress=progress,
+            reported=reported,
         )
 
 
@@ -379,6 +386,7 @@ def _import_all(
     text_column: str | None,
     partnership_id: int | None,
     progress: Progress | None,
+    reported: Callable[[FileResult], None] | None,
 ) -> ImportReport:
     from collabmap.store.exchange import import_refi  # exchange builds on this module
 
@@ -410,8 +418,12 @@ def _import_all(
                 )
         except ImportRefused as exc:
             results.append(FileResult(str(path), "refused", [], exc.problem))
+        except StorageFull:
+            raise  # no later file would fit either; the files reported so far are stored
         except CollabmapError as exc:  # a clash, or the store failed: go on with the next file
             results.append(FileResult(str(path), "refused", [], str(exc)))
+        if reported is not None:
+            reported(results[-1])
         if progress is not None:
             progress(done, len(routed), path.name)
     return ImportReport(results)

@@ -25,6 +25,7 @@ from collabmap.errors import (
     InvalidDocument,
     InvalidInput,
     SignInRefused,
+    StorageFull,
     StoreError,
     UnknownName,
 )
@@ -47,6 +48,7 @@ _TITLES = {
     429: "Too many attempts",
     500: "Something went wrong",
     503: "Service unavailable",
+    507: "Storage full",
 }
 
 
@@ -63,6 +65,8 @@ def status_of(error: CollabmapError) -> int:
         return 409
     if isinstance(error, InvalidInput):
         return 422
+    if isinstance(error, StorageFull):
+        return 507  # Insufficient Storage: retrying will not help until space is freed
     if isinstance(error, StoreError):
         return 503
     return 400
