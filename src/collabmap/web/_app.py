@@ -163,6 +163,8 @@ class _Guard:
                         headers[name] = value
                 if not static and "cache-control" not in headers:
                     headers["Cache-Control"] = "no-store"
+                if self.settings.secure_cookies:  # served over HTTPS: browsers stay on it
+                    headers["Strict-Transport-Security"] = "max-age=31536000"
                 for raw_name, raw_value in cookie_headers:
                     headers.append(raw_name.decode("latin-1"), raw_value.decode("latin-1"))
             await send(message)

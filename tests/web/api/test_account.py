@@ -12,7 +12,7 @@ from collabmap.store.accounts import SESSION_IDLE, find_session, sign_in
 from collabmap.store.invitations import invite_respondent
 from collabmap.store.models import WebSession, utcnow
 from collabmap.web import WebSettings, create_app
-from tests.web.api.conftest import PASSWORD, PROJECT, TestClient, World, is_problem
+from tests.web.api.conftest import PASSWORD, PROJECT, World, is_problem
 
 NEW = "a fresh and long passphrase"
 
@@ -167,8 +167,9 @@ def test_using_a_session_keeps_it_alive(world: World) -> None:
 
 def test_over_https_the_session_cookie_is_host_prefixed_secure_and_httponly(world: World) -> None:
     app = create_app(world.store, WebSettings(secure_cookies=True))
-    with TestClient(app, base_url="https://testserver") as client:
+    with world.client().__class__(app, base_url="https://testserver") as client:
         answer = client.post("/api/session", json={"name": "ali", "password": PASSWORD})
+        assert answer.headers["strict-transport-security"] == "max-age=31536000"
         cookie = answer.headers["set-cookie"]
         assert cookie.startswith("__Host-collabmap_session=")
         for attribute in ("Secure", "HttpOnly", "Path=/", "SameSite=lax"):
