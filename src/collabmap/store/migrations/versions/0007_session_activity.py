@@ -4,8 +4,8 @@ Each signed-in session remembers when it was last used (so an idle one ends, OWA
 and where and in which browser it was opened (so its user can recognise it in the list of
 their sessions and end the ones they do not, ASVS 3.3.4).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-26 15:30:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
