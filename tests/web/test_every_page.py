@@ -13,7 +13,16 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
 from tests.web.axe import assert_accessible
-from tests.web.conftest import OWNER, RESPONDENT, VIEWER, Person, Site, StorageState, screenshot
+from tests.web.conftest import (
+    ANALYST,
+    OWNER,
+    RESPONDENT,
+    VIEWER,
+    Person,
+    Site,
+    StorageState,
+    screenshot,
+)
 
 WIDTHS = {"desktop": 1280, "mobile": 375}
 
@@ -27,6 +36,16 @@ def _submit_wrong_password(page: Page) -> None:
     page.get_by_label("User name").fill(OWNER.name)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector(".govuk-error-summary")
+
+
+def _try_a_weak_password(page: Page) -> None:
+    """Type a common password: the strength meter says why, the form refuses it."""
+    page.get_by_label("Current password").fill(ANALYST.password)
+    page.get_by_label("New password", exact=True).fill("password1234")
+    page.locator("#password-strength", has_text="not accepted").wait_for()
+    page.get_by_label("New password again").fill("password1234")
+    page.get_by_role("button", name="Change password").click()
     page.wait_for_selector(".govuk-error-summary")
 
 
@@ -88,6 +107,9 @@ VISITS = [
     Visit("comparison", VIEWER, P + "/compare"),
     Visit("agreement between coders", OWNER, P + "/agreement"),
     Visit("unknown theme group", OWNER, P + "/matrix?group=Nowhere", status=404),
+    Visit("your account", ANALYST, "/account"),
+    Visit("change your password", ANALYST, "/account/password", _try_a_weak_password),
+    Visit("a respondent's account", RESPONDENT, "/account"),
 ]
 
 

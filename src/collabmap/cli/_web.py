@@ -209,6 +209,26 @@ def user_create(
     typer.echo(f"Created user {account.name!r}{owner}.")
 
 
+@user_app.command("password")
+def user_password(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a user's password (for someone who forgot theirs): they are signed out everywhere."""
+    from collabmap.store.accounts import set_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with store_for(ctx) as store:
+        set_password(store, name, password, actor=cli_actor())
+    typer.echo(f"Set a new password for {name.strip().lower()!r}; their sessions have ended.")
+
+
 @user_app.command("list")
 def user_list(ctx: typer.Context) -> None:
     """List the local accounts."""

@@ -396,6 +396,11 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    """Last request, to the minute: a session unused for the idle timeout ends."""
+    address: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    """Where and in what browser it was opened, so its user can recognise it in their list."""
 
 
 class SignInAttempt(Base):

@@ -22,7 +22,7 @@ from collabmap.store import Store
 from collabmap.store.accounts import find_session, open_session_for
 from collabmap.web import _filters
 from collabmap.web._errors import install_error_handlers, not_found
-from collabmap.web._settings import SESSION_COOKIE, STATIC, TEMPLATES, WebSettings
+from collabmap.web._settings import STATIC, TEMPLATES, WebSettings
 
 __all__ = ["create_app", "set_session_cookie"]
 
@@ -163,6 +163,8 @@ class _Guard:
                         headers[name] = value
                 if not static and "cache-control" not in headers:
                     headers["Cache-Control"] = "no-store"
+                if self.settings.secure_cookies:  # served over HTTPS: browsers stay on it
+                    headers["Strict-Transport-Security"] = "max-age=31536000"
                 for raw_name, raw_value in cookie_headers:
                     headers.append(raw_name.decode("latin-1"), raw_value.decode("latin-1"))
             await send(message)
@@ -172,7 +174,7 @@ class _Guard:
     def _demo_session(self, request: Request) -> str | None:
         """A new session for the demo user, unless the visitor already has a live one."""
         assert self.settings.demo_user is not None
-        cookie = request.cookies.get(SESSION_COOKIE)
+        cookie = request.cookies.get(self.settings.session_cookie)
         if cookie and find_session(self.store, cookie) is not None:
             return None
         token, _ = open_session_for(self.store, self.settings.demo_user)
@@ -180,13 +182,28 @@ class _Guard:
 
 
 def set_session_cookie(response: Response, settings: WebSettings, token: str) -> None:
+    """The session cookie: HttpOnly (no script reads it), SameSite=Lax (not sent with
+    another site's forms), Secure and ``__Host-`` over HTTPS, no expiry (gone when the browser
+    closes; the server ends it anyway after the idle or absolute timeout)."""
     response.set_cookie(
-        SESSION_COOKIE,
+        settings.session_cookie,
         token,
         httponly=True,
         samesite="lax",
         secure=settings.secure_cookies,
         path="/",
+    )
+
+
+def clear_session_cookie(response: Response, settings: WebSettings) -> None:
+    """Tell the browser to forget the session cookie (with the attributes it was set with,
+    or a browser keeps a ``__Host-`` cookie)."""
+    response.delete_cookie(
+        settings.session_cookie,
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
     )
 
 

@@ -20,7 +20,7 @@ from collabmap.store.access import allowed, require
 from collabmap.store.accounts import SignedIn, find_session
 from collabmap.store.models import Member as MemberRow
 from collabmap.store.models import Project
-from collabmap.web._settings import SESSION_COOKIE, WebSettings
+from collabmap.web._settings import WebSettings
 
 __all__ = ["Member", "NotSignedIn", "Visitor", "check_csrf", "member", "visitor"]
 
@@ -86,7 +86,9 @@ def visitor(request: Request) -> Visitor:
         return cached
     settings: WebSettings = request.app.state.settings
     store: Store = request.app.state.store
-    token = getattr(request.state, "session_token", None) or request.cookies.get(SESSION_COOKIE)
+    token = getattr(request.state, "session_token", None) or request.cookies.get(
+        settings.session_cookie
+    )
     signed_in = find_session(store, token) if token else None
     found = Visitor(store, settings, signed_in, token if signed_in else None)
     request.state.visitor = found

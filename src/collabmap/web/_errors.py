@@ -9,6 +9,7 @@ internal detail ever reaches a client.
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 from urllib.parse import quote
 
@@ -34,6 +35,9 @@ from collabmap.web._context import NotSignedIn
 __all__ = ["field_errors", "install_error_handlers", "not_found", "problem", "status_of"]
 
 log = logging.getLogger("collabmap.web")
+security_log = logging.getLogger("collabmap.security")
+"""Refused sign-ins and refused access, for whoever watches the server (OWASP ASVS 7.1.3,
+7.2.2): who, what and where — never a password, token or any text from the project."""
 
 _TITLES = {
     400: "Bad request",
@@ -113,11 +117,33 @@ def _page(request: Request, status: int, detail: str) -> Response:
     )
 
 
+def _where(request: Request) -> str:
+    """The request's method and path as logged: an invitation link's token is left out."""
+    path = request.url.path
+    if path.startswith("/respond/"):
+        path = "/respond/…"
+    return f"{request.method} {path!r}"
+
+
+def _who(request: Request) -> str:
+    visitor = getattr(request.state, "visitor", None)
+    signed_in = getattr(visitor, "signed_in", None)
+    client = request.client.host if request.client else "unknown"
+    name = signed_in.account.name if signed_in is not None else "(not signed in)"
+    return f"{name} from {client}"
+
+
 def _collabmap_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CollabmapError)
     status = status_of(exc)
     if isinstance(exc, StoreError):
-        log.error("store error on %s %s: %s", request.method, request.url.path, exc)
+        log.error("store error on %s: %s", _where(request), exc)
+    elif isinstance(exc, SignInRefused):
+        security_log.warning(
+            "sign-in refused (%d) on %s for %s", status, _where(request), _who(request)
+        )
+    elif isinstance(exc, AccessDenied) and not isinstance(exc, NotSignedIn):
+        security_log.warning("access refused on %s for %s", _where(request), _who(request))
     if _is_api(request):
         return problem(status, str(exc), field_errors(exc))
     if isinstance(exc, NotSignedIn):
@@ -153,8 +179,14 @@ def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
-    detail = "collabmap could not finish this request; nothing was changed"
+    """The last-resort answer: a plain sentence and a reference the log has next to the
+    traceback, so whoever runs collabmap can find what happened (OWASP ASVS 7.4.1)."""
+    reference = secrets.token_hex(4).upper()
+    log.exception("unexpected error %s on %s", reference, _where(request))
+    detail = (
+        "collabmap could not finish this request; nothing was changed"
+        f" (reference {reference} for whoever runs collabmap)"
+    )
     if _is_api(request):
         return problem(500, detail)
     return _page(request, 500, detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -52,6 +53,39 @@ def _flag_groups(flags: list[Any]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def _browser(agent: str) -> str:
+    """A browser's self-description in words a user recognises ("Firefox on Windows"): the
+    first known name wins, in an order that tells Edge and Chrome (which name Safari) apart."""
+    if not agent:
+        return "Invitation link or script"
+    name = next((label for key, label in _BROWSERS if key in agent), "A program")
+    system = next((label for key, label in _SYSTEMS if key in agent), "")
+    return f"{name} on {system}" if system else name
+
+
+def _when(moment: datetime) -> str:
+    """A stored (naive UTC) time as people read it, with its zone."""
+    return moment.strftime("%-d %b %Y %H:%M UTC")
+
+
 def _options_of(values: list[str]) -> list[tuple[str, str, None]]:
     """Plain strings as radio or checkbox options (value and text alike, no hint)."""
     return [(value, value, None) for value in values]
@@ -62,6 +96,8 @@ def install(env: Environment) -> None:
     env.filters["percent"] = _percent
     env.filters["dom_id"] = dom_id
     env.filters["flag_groups"] = _flag_groups
+    env.filters["browser"] = _browser
+    env.filters["when"] = _when
     env.globals["framework"] = default_framework()
     env.globals["options_of"] = _options_of
 

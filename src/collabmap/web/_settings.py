@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SESSION_COOKIE", "STATIC", "TEMPLATES", "WebSettings"]
+__all__ = ["SECURE_SESSION_COOKIE", "SESSION_COOKIE", "STATIC", "TEMPLATES", "WebSettings"]
 
 SESSION_COOKIE = "collabmap_session"
+SECURE_SESSION_COOKIE = "__Host-collabmap_session"
+"""The name over HTTPS: browsers accept a ``__Host-`` cookie only when it is Secure, has path
+``/`` and no domain, so no other site or subdomain can set or override it (OWASP ASVS 3.4.4)."""
 PRE_SESSION_COOKIE = "collabmap_signin"
 """Carries the CSRF token of the sign-in form, before there is a session to hold it."""
 
@@ -27,3 +30,8 @@ class WebSettings:
     secure_cookies: bool = False
     max_upload_bytes: int = 50_000_000
     max_form_bytes: int = 1_000_000
+
+    @property
+    def session_cookie(self) -> str:
+        """The session cookie's name: ``__Host-`` prefixed whenever cookies are Secure."""
+        return SECURE_SESSION_COOKIE if self.secure_cookies else SESSION_COOKIE

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from collabmap.web.api import (
+    account,
     assessments,
     audit,
     charts,
@@ -22,6 +23,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api")
 router.include_router(session.router)
+router.include_router(account.router)
 router.include_router(projects.router)
 router.include_router(partnerships.router)
 router.include_router(charts.router)

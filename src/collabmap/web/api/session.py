@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from collabmap.store.accounts import SignedIn, end_session, sign_in
-from collabmap.web._app import set_session_cookie
+from collabmap.web._app import clear_session_cookie, set_session_cookie
 from collabmap.web._context import Visitor, visitor
-from collabmap.web._settings import SESSION_COOKIE
 from collabmap.web.api._common import Changing, problems
 
 router = APIRouter(prefix="/session", tags=["session"])
@@ -64,7 +63,10 @@ def create_session(
     and gives the CSRF token. Failed attempts are counted like the sign-in page's: after 5
     for one account, or 20 from one address, within 15 minutes, the answer is 429."""
     address = request.client.host if request.client else "unknown"
-    token, signed_in = sign_in(who.store, credentials.name, credentials.password, address=address)
+    agent = request.headers.get("user-agent", "")
+    token, signed_in = sign_in(
+        who.store, credentials.name, credentials.password, address=address, agent=agent
+    )
     set_session_cookie(response, who.settings, token)
     return _session(signed_in)
 
@@ -81,4 +83,4 @@ def delete_session(who: Changing, response: Response) -> None:
     """End the session: its cookie stops working at once."""
     if who.token:
         end_session(who.store, who.token)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_session_cookie(response, who.settings)

@@ -112,11 +112,12 @@ async def respondents_revoke(
 
 
 @router.get("/respond/{token}")
-def respond(token: str, who: Annotated[Visitor, Depends(visitor)]) -> Any:
+def respond(token: str, request: Request, who: Annotated[Visitor, Depends(visitor)]) -> Any:
     """A respondent's personal link: sign in as the invitation's respondent and go to the
     assessment (their earlier answers, if they have been here before)."""
     redeemed = redeem_invitation(who.store, token)
-    session_token, _ = open_session_for(who.store, redeemed.user_name)
+    address = request.client.host if request.client else ""
+    session_token, _ = open_session_for(who.store, redeemed.user_name, address=address)
     target = (
         f"/projects/{quote(redeemed.project, safe='')}/assessments/{redeemed.assessment_id}/about"
     )
