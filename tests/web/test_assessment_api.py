@@ -121,7 +121,9 @@ def test_refusals_are_problem_documents(project: Store) -> None:
     viewer = Api(project, "vic")
     refused = viewer.call("POST", "/projects/Riverside/assessments", {})
     assert refused.status_code == 403
-    assert refused.json()["detail"] == "you may not answer assessments in this project"
+    assert (
+        refused.json()["detail"] == "you may not change this project"
+    )  # starting one adds a partnership
     assert viewer.call("GET", base).status_code == 403
     anonymous = TestClient(create_app(project))
     assert anonymous.get("/api" + base).status_code == 401

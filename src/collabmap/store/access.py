@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from collabmap.errors import AccessDenied
 
-__all__ = ["PERMISSIONS", "allowed", "require"]
+__all__ = ["INVITATION_ONLY", "PERMISSIONS", "allowed", "opened_by_invitation", "require"]
 
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "owner": frozenset(
@@ -21,8 +21,14 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "viewer": frozenset({"view", "download"}),
 }
 """What each role may do. ``view``: see partnerships, classifications and evidence;
-``assess``: answer guided assessments (a respondent sees only their own); ``edit``: add and
-change partnerships and profiles; ``code``: code sources, review suggestions and write
+``assess``: answer one's own guided assessments (a respondent, the one their invitation link
+__all__ = [
+    "INVITATION_ONLY",
+    "PERMISSIONS",
+    "allowed",
+    "opened_by_invitation",
+    "require",
+]
 memos; ``manage_members``: give and take roles; ``read_audit``:
 read the project's audit log; ``download``: reports and exports."""
 
@@ -35,6 +41,16 @@ ACTIONS = {
     "read_audit": "read this project's audit log",
     "download": "download from this project",
 }
+
+
+INVITATION_ONLY = "!invitation-only-"
+"""How the password hash of an account made for an invitation starts: no password opens it,
+only its link, and it exists to answer the one assessment the link leads to."""
+
+
+def opened_by_invitation(password_hash: str) -> bool:
+    """Whether an account exists only through an invitation link (a respondent's)."""
+    return password_hash.startswith(INVITATION_ONLY)
 
 
 def allowed(role: str | None, permission: str) -> bool:

@@ -22,6 +22,7 @@ from collabmap.errors import AccessDenied, InvalidInput, UnknownName
 from collabmap.framework import default_framework
 from collabmap.profile import Profile
 from collabmap.store._engine import Store
+from collabmap.store.access import INVITATION_ONLY
 from collabmap.store.audit import record
 from collabmap.store.models import (
     Assessment,
@@ -102,7 +103,7 @@ def invite_respondent(
             name=f"respondent-{secrets.token_hex(8)}",
             display_name=label,
             # no password opens this account: only its invitation link does
-            password_hash=f"!invitation-only-{secrets.token_hex(16)}",
+            password_hash=f"{INVITATION_ONLY}{secrets.token_hex(16)}",
         )
         session.add(user)
         session.flush()

@@ -12,11 +12,18 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from collabmap.classify import classify
-from collabmap.errors import AlreadyExists, CollabmapError, InvalidInput, UnknownName
+from collabmap.errors import (
+    AccessDenied,
+    AlreadyExists,
+    CollabmapError,
+    InvalidInput,
+    UnknownName,
+)
 from collabmap.examples import example_names, load_example
 from collabmap.framework import Framework, default_framework
 from collabmap.profile import Profile, parse_profile
 from collabmap.store._engine import Store
+from collabmap.store.access import opened_by_invitation
 from collabmap.store.audit import record
 from collabmap.store.models import (
     Code,
@@ -280,6 +287,16 @@ def create_project(
         raise InvalidInput("a project name must have 1 to 200 characters")
     fw = framework or default_framework()
     with store.transaction() as session:
+        user = None
+        if owner is not None:
+            user = session.scalar(select(User).where(User.name == owner.strip().lower()))
+            if user is None:
+                raise UnknownName("user", owner, None)
+            if opened_by_invitation(user.password_hash):
+                # checked before the name, so a respondent learns nothing of other projects
+                raise AccessDenied(
+                    "an account opened by an invitation link can only answer its assessment"
+                )
         if session.scalar(select(Project.id).where(Project.name == name)) is not None:
             raise AlreadyExists("project", name)
         project = Project(
@@ -295,10 +312,7 @@ def create_project(
         if with_examples:
             for example in example_names():
                 add_partnership(session, project, load_example(example, framework=fw))
-        if owner is not None:
-            user = session.scalar(select(User).where(User.name == owner.strip().lower()))
-            if user is None:
-                raise UnknownName("user", owner, None)
+        if user is not None:
             session.add(Member(project_id=project.id, user_id=user.id, role="owner"))
         if actor is not None:
             record(session, actor, "project.create", project=project, target=name)

@@ -10,6 +10,7 @@ import ipaddress
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
@@ -243,6 +244,13 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     app.include_router(api_router)
     app.include_router(pages_router)
+
+    def openapi() -> dict[str, Any]:
+        from collabmap.web.api._common import describe_unreadable_bodies
+
+        return describe_unreadable_bodies(FastAPI.openapi(app))
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -111,6 +111,7 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 PROBLEM_SCHEMA = _inline(Problem.model_json_schema())
 
 _MEANINGS = {
+    400: "The body could not be read at all (it is not UTF-8 text).",
     401: "Nobody is signed in (or the session has ended): sign in with `POST /api/session`.",
     403: "The signed-in user's role does not allow this, or the `X-CSRF-Token` header is"
     " missing or wrong.",
@@ -135,6 +136,19 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
         }
         for code in wanted
     }
+
+
+def describe_unreadable_bodies(document: dict[str, Any]) -> dict[str, Any]:
+    """Add the 400 of a body that is not even text to every operation that reads a body.
+
+    FastAPI answers such a body itself, before any route runs, so the routes cannot list it;
+    without it the document would promise clients a set of answers the server does not keep
+    to (schemathesis found this)."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["responses"].setdefault("400", problems(400)[400])
+    return document
 
 
 def changing(

@@ -188,7 +188,7 @@ def start(
 ) -> AssessmentOut:
     """A new assessment, empty, or with `editing` starting from a partnership's profile (to
     change its answers; needs the edit permission)."""
-    who.require("edit" if body.editing else "assess")
+    who.require("edit")  # answering is "assess"; starting one is adding a partnership
     draft = start_assessment(
         who.store, who.project, who.user_id, actor=who.actor, editing=body.editing
     )

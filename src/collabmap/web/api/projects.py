@@ -71,5 +71,7 @@ def create(new: NewProject, who: Changing, response: Response) -> ProjectOut:
 
 @router.get("/{project}", summary="One project", responses=problems(401, 404))
 def read_project(who: ProjectMember) -> ProjectOut:
-    """A project the signed-in user belongs to, with their role."""
+    """A project the signed-in user belongs to and may see, with their role (a respondent,
+    who may only answer their assessment, is refused)."""
+    who.require("view")
     return _out(_card(who.visitor, who.project))

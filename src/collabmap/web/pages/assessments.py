@@ -90,7 +90,7 @@ def _version(form: FormData) -> int | None:
 @router.post("/projects/{project}/assessments")
 async def assessment_start(request: Request, who: Annotated[Member, Depends(member)]) -> Any:
     await read_form(request, who.visitor)
-    who.require("assess")
+    who.require("edit")  # answering is "assess"; starting one is adding a partnership
     draft = start_assessment(who.store, who.project, who.user_id, actor=who.actor)
     return RedirectResponse(f"{_base(who.project, draft.id)}/about", status_code=303)
 
