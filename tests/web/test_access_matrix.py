@@ -106,6 +106,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/sign-in"): PUBLIC,
     ("POST", "/sign-in"): PUBLIC,
     ("POST", "/sign-out"): SIGNED_IN,
+    ("GET", "/account"): SIGNED_IN,
+    ("POST", "/account/sessions"): SIGNED_IN,
+    ("GET", "/account/password"): ACCOUNT,
+    ("POST", "/account/password"): ACCOUNT,
+    ("POST", "/account/password/strength"): ACCOUNT,
+    ("GET", "/api/account/sessions"): SIGNED_IN,
+    ("POST", "/api/account/sessions/end"): SIGNED_IN,
+    ("POST", "/api/account/password"): ACCOUNT,
     ("GET", "/api/projects"): SIGNED_IN,
     ("GET", "/"): SIGNED_IN,
     ("POST", "/api/projects"): ACCOUNT,
@@ -545,6 +553,11 @@ def _body(site: Site, cell: Cell, csrf: str) -> dict[str, Any]:
     if path.startswith("/api/"):
         json: Any = {
             "/api/session": {"name": "olive", "password": PASSWORD},
+            "/api/account/password": {
+                "current_password": PASSWORD,
+                "new_password": "a brand new long passphrase",
+                "end_other_sessions": False,
+            },
             "/api/projects": {"name": "Brand new"},
             A + "/partnerships": {"name": "Another deal"},
             A + "/partnerships/{name}": {"name": values["name"]},
