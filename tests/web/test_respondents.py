@@ -28,11 +28,13 @@ def project(store: Store) -> Iterator[Store]:
     yield store
 
 
+RESPONDENTS = "/projects/Riverside/partnerships/Wigan%20Deal/respondents"
+
+
 def _invite(olga: Browser, respondent: str) -> str:
-    page = olga.post(
-        "/projects/Riverside/partnerships/Wigan%20Deal/respondents",
-        {"respondent": respondent, "days": "14"},
-    )
+    made = olga.post(RESPONDENTS, {"respondent": respondent, "days": "14"})
+    assert made.status_code == 303, made.text  # redirected, so a reload cannot post again
+    page = olga.get(made.headers["location"])
     assert page.status_code == 200, page.text
     link = re.search(r'id="link" type="text" value="([^"]+)"', page.text)
     assert link is not None
@@ -151,6 +153,22 @@ def test_a_link_that_is_expired_withdrawn_or_made_up_lets_nobody_in(project: Sto
     # the withdrawn link no longer opens, and the session it opened has ended
     assert client.get(f"/respond/{token}").status_code == 403
     assert client.get("/projects/Riverside/assessments", follow_redirects=False).status_code == 303
+
+
+def test_the_link_is_shown_once_and_reloading_makes_no_second_invitation(
+    project: Store,
+) -> None:
+    olga = _sign_in(project, "olga")
+    link = _invite(olga, "Ann Smith, Wigan Council")
+    again = olga.get(RESPONDENTS)  # the officer reloads the page
+    assert link not in again.text and 'id="link"' not in again.text
+    with project.reading() as session:
+        assert len(session.scalars(select(Invitation)).all()) == 1
+    # the link still works
+    client = TestClient(create_app(project))
+    assert (
+        client.get(link.replace("http://testserver", ""), follow_redirects=False).status_code == 303
+    )
 
 
 def test_only_the_owner_invites(project: Store) -> None:

@@ -4,6 +4,7 @@ agrees a final profile."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
@@ -39,10 +40,25 @@ def _partnership_url(project: str, name: str) -> str:
     return f"/projects/{quote(project, safe='')}/partnerships/{quote(name, safe='')}"
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+_NEW_LINK_COOKIE = "collabmap_new_link"
+"""Carries a just-made invitation link across the redirect after the form (so reloading the
+page cannot make a second invitation) to the one page view that shows it: HttpOnly, Strict,
+limited to that page's path, gone after a minute or at first sight."""
+
+
 @router.get("/projects/{project}/partnerships/{name}/respondents")
 def respondents_page(request: Request, name: str, who: Annotated[Member, Depends(member)]) -> Any:
     who.require("manage_members")
-    return _render(request, who, name, {}, {})
+    token = request.cookies.get(_NEW_LINK_COOKIE)
+    link = None
+    if token and _TOKEN.fullmatch(token):
+        link = str(request.base_url).rstrip("/") + f"/respond/{token}"
+    response = _render(request, who, name, {}, {}, link=link)
+    if token:
+        here = f"{_partnership_url(who.project, name)}/respondents"
+        response.delete_cookie(_NEW_LINK_COOKIE, path=here, httponly=True, samesite="strict")
+    return response
 
 
 def _render(
@@ -97,8 +113,18 @@ async def respondents_invite(
         return _render(
             request, who, name, {"respondent": respondent, "days": days}, {"respondent": message}
         )
-    link = str(request.base_url).rstrip("/") + f"/respond/{token}"
-    return _render(request, who, name, {}, {}, link=link)
+    here = f"{_partnership_url(who.project, name)}/respondents"
+    response = RedirectResponse(here, status_code=303)
+    response.set_cookie(
+        _NEW_LINK_COOKIE,
+        token,
+        max_age=60,
+        path=here,
+        httponly=True,
+        samesite="strict",
+        secure=who.visitor.settings.secure_cookies,
+    )
+    return response
 
 
 @router.post("/projects/{project}/partnerships/{name}/respondents/{invitation_id}/revoke")
