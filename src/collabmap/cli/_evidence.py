@@ -82,15 +82,13 @@ def import_command(
     else:
         for result in report.results:
             if result.status == "imported":
-                count = len(result.sources)
-                what = f"{count} source{'s' if count != 1 else ''}" if count else "codebook"
-                typer.echo(f"imported  {result.path}: {what}")
+                typer.echo(f"imported  {result.path}: {result.summary}")
                 for warning in result.warnings:
                     typer.echo(f"          note: {warning}")
             elif result.status == "skipped":
-                typer.echo(f"skipped   {result.path}: {result.message}")
+                typer.echo(f"skipped   {result.path}: {result.summary}")
             else:
-                typer.echo(f"refused   {result.path}: {result.message}", err=True)
+                typer.echo(f"refused   {result.path}: {result.summary}", err=True)
         imported = sum(1 for r in report.results if r.status == "imported")
         typer.echo(f"{imported} of {len(report.results)} files imported.")
     if report.exit_code:
