@@ -319,9 +319,7 @@ def _store_plain(
             added_names.add(name)
             added_digests[digest] = name
         if actor is not None and names:
-            project_name = connection.scalar(
-                select(Project.name).where(Project.id == project_id)
-            )
+            project_name = connection.scalar(select(Project.name).where(Project.id == project_id))
             connection.execute(
                 insert(AuditEvent).values(
                     at=utcnow(),
@@ -444,9 +442,7 @@ def _import_all(
     for done, (path, refi) in enumerate(routed, start=1):
         try:
             if refi:
-                results.append(
-                    import_refi(store, project_name, path, limits=limits, actor=actor)
-                )
+                results.append(import_refi(store, project_name, path, limits=limits, actor=actor))
                 known.refresh(connection, project_id)
             else:
                 parsed_path, outcome = next(parsed)

@@ -196,12 +196,16 @@ class JobRunner:
         key: str | None = None,
         inputs: Path | None = None,
         job_id: str | None = None,
+        daemon: bool = True,
     ) -> Job:
         """Queue ``task`` for ``owner`` and return its job at once.
 
         With ``key``, an unfinished job with the same key (started by anyone, in any process
         of this server) is returned instead, and ``inputs`` is deleted. ``job_id``: an id made
         with :meth:`new_id` beforehand (to name the ``inputs`` folder after the job).
+        ``daemon=False`` for a task that starts processes of its own (reading PDFs and Word
+        files in parallel, with a time limit each): a daemonic process may not. Such a child is
+        still stopped with the server, by :meth:`close`.
         """
         self.sweep()
         with self._lock, self._key_lock(key):
@@ -239,7 +243,10 @@ class JobRunner:
                 self._keys[key] = job.id
                 self._write_key(key, job.id)
         threading.Thread(
-            target=self._run, args=(job, task, args), name=f"job-{job.id[:6]}", daemon=True
+            target=self._run,
+            args=(job, task, args, daemon),
+            name=f"job-{job.id[:6]}",
+            daemon=True,
         ).start()
         return job
 
@@ -484,7 +491,7 @@ class JobRunner:
         self._drop(job.inputs)
         self._publish(job)
 
-    def _run(self, job: Job, task: Task, args: tuple[Any, ...]) -> None:
+    def _run(self, job: Job, task: Task, args: tuple[Any, ...], daemon: bool = True) -> None:
         cancel = self._cancel[job.id]
         while not self._slots.acquire(timeout=0.5):
             if cancel.is_set() or self._closed:
@@ -499,7 +506,7 @@ class JobRunner:
                 job.state = "running"
                 job.message = "Starting"
                 self._publish(job)
-            self._supervise(job, task, args, cancel)
+            self._supervise(job, task, args, cancel, daemon)
         except Exception:  # the server must outlive any job
             log.exception("%s job %s failed", job.kind, job.id[:6])
             with self._lock:
@@ -507,11 +514,13 @@ class JobRunner:
         finally:
             self._slots.release()
 
-    def _supervise(self, job: Job, task: Task, args: tuple[Any, ...], cancel: Event) -> None:
+    def _supervise(
+        self, job: Job, task: Task, args: tuple[Any, ...], cancel: Event, daemon: bool = True
+    ) -> None:
         out = self._folder / f"{job.id}.out"
         receiver, sender = self._context.Pipe(duplex=False)
         process: BaseProcess = self._context.Process(  # type: ignore[attr-defined]
-            target=task, args=(sender, cancel, out, args), daemon=True
+            target=task, args=(sender, cancel, out, args), daemon=daemon
         )
         process.start()
         self._processes[job.id] = process
@@ -566,7 +575,9 @@ class JobRunner:
                 self._finish(job, "done", "Finished")
             elif outcome[0] == "done" and out.is_file():
                 job.result = out
-                self._finish(job, "done", "The report is ready" if job.kind == "report" else "Ready")
+                self._finish(
+                    job, "done", "The report is ready" if job.kind == "report" else "Ready"
+                )
             elif outcome[0] == "failed":
                 self._finish(job, "failed", "Failed", str(outcome[1]))
             else:
