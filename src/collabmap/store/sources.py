@@ -439,32 +439,37 @@ def _import_all(
     parsed = read_files(documents, limits=limits, text_column=text_column, segment=False)
     known = _Known.load(connection, project_id)
     results: list[FileResult] = []
-    for done, (path, refi) in enumerate(routed, start=1):
-        try:
-            if refi:
-                results.append(import_refi(store, project_name, path, limits=limits, actor=actor))
-                known.refresh(connection, project_id)
-            else:
-                parsed_path, outcome = next(parsed)
-                assert parsed_path == path
-                if isinstance(outcome, ImportRefused):
-                    raise outcome
-                results.append(
-                    _import_one(
-                        store,
-                        connection,
-                        project_id,
-                        path,
-                        outcome,
-                        partnership_id=partnership_id,
-                        known=known,
-                        actor=actor,
+    try:  # the readers' processes stop with the loop, not whenever the collector runs
+        for done, (path, refi) in enumerate(routed, start=1):
+            try:
+                if refi:
+                    results.append(
+                        import_refi(store, project_name, path, limits=limits, actor=actor)
                     )
-                )
-        except ImportRefused as exc:
-            results.append(FileResult(str(path), "refused", [], exc.problem))
-        except CollabmapError as exc:  # a clash, or the store failed: go on with the next file
-            results.append(FileResult(str(path), "refused", [], str(exc)))
-        if progress is not None:
-            progress(done, len(routed), path.name)
+                    known.refresh(connection, project_id)
+                else:
+                    parsed_path, outcome = next(parsed)
+                    assert parsed_path == path
+                    if isinstance(outcome, ImportRefused):
+                        raise outcome
+                    results.append(
+                        _import_one(
+                            store,
+                            connection,
+                            project_id,
+                            path,
+                            outcome,
+                            partnership_id=partnership_id,
+                            known=known,
+                            actor=actor,
+                        )
+                    )
+            except ImportRefused as exc:
+                results.append(FileResult(str(path), "refused", [], exc.problem))
+            except CollabmapError as exc:  # a clash, or the store failed: go on with the next file
+                results.append(FileResult(str(path), "refused", [], str(exc)))
+            if progress is not None:
+                progress(done, len(routed), path.name)
+    finally:
+        parsed.close()
     return ImportReport(results)

@@ -9,6 +9,7 @@ from collabmap.web.api import (
     audit,
     charts,
     coding,
+    downloads,
     matrix,
     members,
     partnerships,
@@ -32,3 +33,4 @@ router.include_router(respondents.router)
 router.include_router(reports.router)
 router.include_router(coding.router)
 router.include_router(matrix.router)
+router.include_router(downloads.router)
