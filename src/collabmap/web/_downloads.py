@@ -229,7 +229,7 @@ def start_import(
             upload.text_column,
             who.actor,
         ),
-        title=f"importing {count} file{'s' if count != 1 else ''}",
+        title=f"upload of {count} file{'s' if count != 1 else ''}",
         filename="",
         media_type="application/json",
         kind="import",
