@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response
+from playwright.sync_api import Browser, ConsoleMessage, FilePayload, Page, Response
 
 from tests.web.axe import assert_accessible
 from tests.web.conftest import OWNER, RESPONDENT, VIEWER, Person, Site, StorageState, screenshot
@@ -56,9 +56,12 @@ def _upload_nothing(page: Page) -> None:
 def _upload_a_broken_file(page: Page) -> None:
     """Upload a file that is refused (so the shared site's project is left as it was) and
     wait for the results."""
-    page.get_by_label("Files").set_input_files(
-        [{"name": "minutes.docx", "mimeType": "application/zip", "buffer": b"PK\x03\x04 broken"}]
-    )
+    broken: FilePayload = {
+        "name": "minutes.docx",
+        "mimeType": "application/zip",
+        "buffer": b"PK\x03\x04 broken",
+    }
+    page.get_by_label("Files").set_input_files([broken])
     page.get_by_role("button", name="Upload and import").click()
     page.wait_for_url("**/jobs/**")
     page.get_by_role("heading", name="0 of 1 file imported").wait_for(timeout=60_000)

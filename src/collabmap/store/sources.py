@@ -471,5 +471,5 @@ def _import_all(
             if progress is not None:
                 progress(done, len(routed), path.name)
     finally:
-        parsed.close()
+        parsed.close()  # type: ignore[attr-defined]  # a generator, typed as its Iterator
     return ImportReport(results)
