@@ -48,7 +48,7 @@ def test_an_analyst_uploads_files_and_downloads_the_matrix_and_the_project(
         page.wait_for_url("**/jobs/**")
         _job_page_finished(page)
         expect(page.get_by_role("heading", name="1 of 2 files imported")).to_be_visible()
-        rows = page.locator("table tbody tr")
+        rows = page.locator(".govuk-summary-list__row")
         expect(rows.nth(0)).to_contain_text("park interview.txt")
         expect(rows.nth(0)).to_contain_text("Imported")
         expect(rows.nth(1)).to_contain_text("minutes.docx")
