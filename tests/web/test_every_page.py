@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response
+from playwright.sync_api import Browser, ConsoleMessage, FilePayload, Page, Response
 
 from tests.web.axe import assert_accessible
 from tests.web.conftest import (
@@ -67,6 +67,31 @@ def _edit_a_matrix_cell(page: Page) -> None:
     page.wait_for_selector("textarea:focus")
 
 
+def _upload_nothing(page: Page) -> None:
+    page.get_by_role("button", name="Upload and import").click()
+    page.wait_for_selector(".govuk-error-summary")
+
+
+def _upload_a_broken_file(page: Page) -> None:
+    """Upload a file that is refused (so the shared site's project is left as it was) and
+    wait for the results."""
+    broken: FilePayload = {
+        "name": "minutes.docx",
+        "mimeType": "application/zip",
+        "buffer": b"PK\x03\x04 broken",
+    }
+    page.get_by_label("Files").set_input_files([broken])
+    page.get_by_role("button", name="Upload and import").click()
+    page.wait_for_url("**/jobs/**")
+    page.get_by_role("heading", name="0 of 1 file imported").wait_for(timeout=60_000)
+
+
+def _make_the_matrix(page: Page) -> None:
+    page.get_by_role("button", name="Create the spreadsheet").click()
+    page.wait_for_url("**/jobs/**")
+    page.get_by_role("link", name="Download").wait_for(timeout=60_000)
+
+
 @dataclass(frozen=True)
 class Visit:
     """A page as someone reaches it: ``path`` may name ``{project}``; ``then`` does what the
@@ -110,6 +135,12 @@ VISITS = [
     Visit("your account", ANALYST, "/account"),
     Visit("change your password", ANALYST, "/account/password", _try_a_weak_password),
     Visit("a respondent's account", RESPONDENT, "/account"),
+    Visit("upload documents", OWNER, P + "/upload"),
+    Visit("upload with no file chosen", OWNER, P + "/upload", _upload_nothing),
+    Visit("upload's results with a refused file", OWNER, P + "/upload", _upload_a_broken_file),
+    Visit("project export", OWNER, P + "/export.qdpx"),
+    Visit("matrix download ready", VIEWER, P + "/matrix.xlsx", _make_the_matrix),
+    Visit("project export for a viewer", VIEWER, P + "/export.qdpx", status=403),
 ]
 
 

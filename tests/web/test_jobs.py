@@ -104,7 +104,9 @@ def test_a_job_that_ignores_its_cancel_flag_is_stopped_anyway(runner: JobRunner)
 
 def test_one_user_cannot_have_more_unfinished_jobs_than_the_limit(runner: JobRunner) -> None:
     jobs = [_submit(runner, slow_task), _submit(runner, slow_task)]
-    with pytest.raises(InvalidInput, match="already have 2 reports being made"):
+    with pytest.raises(
+        InvalidInput, match="already have 2 reports, downloads or imports under way"
+    ):
         _submit(runner, slow_task)
     other = _submit(runner, writing_task, owner=2, args=("hers",))  # another user may
     for job in jobs:

@@ -36,7 +36,7 @@ def test_an_owner_creates_a_pdf_of_the_project_from_its_page_and_downloads_it(
 ) -> None:
     ann = signed_in("ann")
     project_page = ann.client.get(f"/projects/{P}")
-    assert '<h2 class="govuk-heading-m">Reports</h2>' in project_page.text
+    assert '<h2 class="govuk-heading-m">Reports and downloads</h2>' in project_page.text
     assert f'href="/projects/{P}/report.pdf"' in project_page.text
 
     start = ann.client.get(f"/projects/{P}/report.pdf")

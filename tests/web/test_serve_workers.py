@@ -11,9 +11,18 @@ import httpx
 from collabmap.store import open_store
 from collabmap.store.accounts import create_user
 from collabmap.store.projects import create_project
+from collabmap.store.sources import import_files
 from tests.web.server import running
 
 PASSWORD = "a long enough password"
+
+
+INTERVIEW = (
+    "Interviewer: How did you redesign the library service?\n\n"
+    "Bea Jones: We sat down with former service users and changed it together.\n\n"
+    "Interviewer: Who decides in the end?\n\n"
+    "Sam Patel: The cabinet decides after a survey of residents.\n"
+)
 
 
 def test_two_worker_processes_serve_signed_in_pages(tmp_path: Path) -> None:
@@ -21,6 +30,9 @@ def test_two_worker_processes_serve_signed_in_pages(tmp_path: Path) -> None:
     store = open_store(url)
     create_user(store, "officer", PASSWORD, actor="test")
     create_project(store, "Borough", with_examples=True, owner="officer", actor="test")
+    interview = tmp_path / "interview.txt"
+    interview.write_text(INTERVIEW, encoding="utf-8")
+    import_files(store, "Borough", [interview])
     store.close()
     with running("--db", url, "serve", "--workers", "2", log=tmp_path / "server.log") as base:
         _pages_from_either_worker(base)
@@ -41,6 +53,7 @@ def _pages_from_either_worker(base: str) -> None:
             assert page.status_code == 200
             assert ">Wigan Deal</a>" in page.text
         _a_report_job_is_found_by_every_worker(base, browser)
+        _a_suggestion_run_is_followed_through_every_worker(base, browser)
 
 
 def _a_report_job_is_found_by_every_worker(base: str, signed_in: httpx.Client) -> None:
@@ -73,3 +86,42 @@ def _a_report_job_is_found_by_every_worker(base: str, signed_in: httpx.Client) -
     with fresh() as client:
         report = client.get(f"/api/jobs/{job}/result")
     assert report.status_code == 200 and "Wirral" in report.text
+
+
+def _a_suggestion_run_is_followed_through_every_worker(base: str, signed_in: httpx.Client) -> None:
+    """ "Suggest codes" started through one worker: every worker reports the same run while it
+    goes and once it is done, a second start while it runs joins it rather than starting
+    another, and the workspace's progress panel shows the finished run from either worker."""
+    csrf = signed_in.get("/api/session").json()["csrf_token"]
+    cookies = dict(signed_in.cookies)
+    runs = "/api/projects/Borough/sources/interview.txt/suggestion-runs"
+
+    def fresh() -> httpx.Client:
+        return httpx.Client(base_url=base, cookies=cookies, headers={"X-CSRF-Token": csrf})
+
+    with fresh() as client:
+        started = client.post(runs)
+    assert started.status_code == 202, started.text
+    with fresh() as client:
+        again = client.post(runs)  # perhaps on the other worker, while the first runs
+    assert again.status_code == 202, again.text
+    deadline = time.monotonic() + 180
+    while True:
+        with fresh() as client:
+            run = client.get(runs + "/latest")
+        assert run.status_code == 200, run.text  # never "unknown" on the other worker
+        if not run.json()["running"]:
+            break
+        assert time.monotonic() < deadline, run.json()
+        time.sleep(0.3)
+    assert run.json()["stage"] == "done", run.json()
+    report = run.json()["report"]
+    for _ in range(6):  # both workers see the same finished run
+        with fresh() as client:
+            assert client.get(runs + "/latest").json()["report"] == report
+    with fresh() as client:
+        suggestions = client.get("/api/projects/Borough/sources/interview.txt/suggestions")
+    assert len(suggestions.json()) == report["suggested"]  # one run's worth, not two
+    with fresh() as client:
+        panel = client.get("/projects/Borough/sources/interview.txt/suggestions/progress")
+    assert "Suggestions made in" in panel.text

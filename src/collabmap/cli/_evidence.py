@@ -94,15 +94,13 @@ def import_command(
 def _print_result(result: FileResult) -> None:
     """One file's line: `imported` on standard output once it is stored, `refused` on error."""
     if result.status == "imported":
-        count = len(result.sources)
-        what = f"{count} source{'s' if count != 1 else ''}" if count else "codebook"
-        typer.echo(f"imported  {result.path}: {what}")
+        typer.echo(f"imported  {result.path}: {result.summary}")
         for warning in result.warnings:
             typer.echo(f"          note: {warning}")
     elif result.status == "skipped":
-        typer.echo(f"skipped   {result.path}: {result.message}")
+        typer.echo(f"skipped   {result.path}: {result.summary}")
     else:
-        typer.echo(f"refused   {result.path}: {result.message}", err=True)
+        typer.echo(f"refused   {result.path}: {result.summary}", err=True)
 
 
 def code_command(

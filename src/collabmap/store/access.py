@@ -14,23 +14,30 @@ __all__ = ["INVITATION_ONLY", "PERMISSIONS", "allowed", "opened_by_invitation", 
 
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "owner": frozenset(
-        {"view", "assess", "edit", "code", "manage_members", "read_audit", "download"},
+        {
+            "view",
+            "assess",
+            "edit",
+            "code",
+            "manage_members",
+            "read_audit",
+            "download",
+            "export",
+            "import",
+        },
     ),
-    "analyst": frozenset({"view", "assess", "edit", "code", "download"}),
+    "analyst": frozenset({"view", "assess", "edit", "code", "download", "export", "import"}),
     "respondent": frozenset({"assess"}),
     "viewer": frozenset({"view", "download"}),
 }
 """What each role may do. ``view``: see partnerships, classifications and evidence;
-``assess``: answer one's own guided assessments (a respondent, the one their invitation link
-__all__ = [
-    "INVITATION_ONLY",
-    "PERMISSIONS",
-    "allowed",
-    "opened_by_invitation",
-    "require",
-]
-memos; ``manage_members``: give and take roles; ``read_audit``:
-read the project's audit log; ``download``: reports and exports."""
+``assess``: answer guided assessments (a respondent sees only their own); ``edit``: add and
+change partnerships and profiles; ``code``: code sources, review suggestions and write
+memos; ``manage_members``: give and take roles; ``read_audit``: read the project's audit log;
+``download``: reports and the framework matrix as a spreadsheet (what a viewer sees on the
+pages, as a file); ``export``: the whole project as a file (REFI-QDA, CSV, JSON, XLSX), which
+carries every interview's text and so is kept to the people who code it; ``import``: upload
+documents and REFI-QDA projects into the project."""
 
 ACTIONS = {
     "view": "see this project",
@@ -40,6 +47,8 @@ ACTIONS = {
     "manage_members": "manage who belongs to this project",
     "read_audit": "read this project's audit log",
     "download": "download from this project",
+    "export": "export this project's data, which holds the interviews' text",
+    "import": "upload files into this project",
 }
 
 

@@ -37,6 +37,7 @@ from collabmap.evidence.pseudonymise import Pseudonyms, Replaced
 from collabmap.evidence.segment import looks_like_transcript
 from collabmap.report.spreadsheet import csv_text, safe_cell
 from collabmap.store._engine import Store
+from collabmap.store.audit import record
 from collabmap.store.coding import code_paths
 from collabmap.store.models import (
     Code,
@@ -60,6 +61,7 @@ __all__ = [
     "import_refi",
     "project_pseudonyms",
     "project_to_refi",
+    "record_export",
 ]
 
 ExportFormat = Literal["qdpx", "qdc", "csv", "json", "xlsx"]
@@ -384,8 +386,16 @@ def _count_codes(session: Session, project: Project) -> int:
     )
 
 
-def import_refi(store: Store, project_name: str, path: Path, *, limits: ImportLimits) -> FileResult:
-    """Merge a REFI-QDA project or codebook into a project, in one transaction.
+def import_refi(
+    store: Store,
+    project_name: str,
+    path: Path,
+    *,
+    limits: ImportLimits,
+    actor: str | None = None,
+) -> FileResult:
+    """Merge a REFI-QDA project or codebook into a project, in one transaction (with its audit
+    event, when there is an ``actor``).
 
     What the file holds decides, not its name (see :func:`~collabmap.evidence.refi.read_refi`).
     """
@@ -396,11 +406,29 @@ def import_refi(store: Store, project_name: str, path: Path, *, limits: ImportLi
             before = _count_codes(session, project)
             listed = _merge_codes(session, project, result.project.codes, None)
             added = _count_codes(session, project) - before
+            if actor is not None:
+                record(
+                    session,
+                    actor,
+                    "codebook.import",
+                    project=project,
+                    target=path.name,
+                    detail={"codes": len(listed), "new": added},
+                )
         note = f"{len(listed)} codes in the codebook; {added} new, {len(listed) - added} merged"
         return FileResult(str(path), "imported", [], None, [note, *result.warnings])
     with store.transaction() as session:
         project = get_project(session, project_name)
         names = _merge(session, project, result.project, path.name)
+        if actor is not None:
+            record(
+                session,
+                actor,
+                "source.import",
+                project=project,
+                target=path.name,
+                detail={"sources": names, "format": "REFI-QDA"},
+            )
     return FileResult(str(path), "imported", names, None, list(result.warnings))
 
 
@@ -584,3 +612,26 @@ def export_project(
         else:
             _xlsx(session, project, tmp, pseudonyms)
     return out
+
+
+def record_export(
+    store: Store,
+    project_name: str,
+    actor: str,
+    format: str,
+    *,
+    pseudonymised: bool,
+    size: int,
+) -> None:
+    """Write an export of the whole project to the audit log: it carries the interviews'
+    text, so who took a copy, when, and whether names were replaced is kept."""
+    with store.transaction() as session:
+        project = get_project(session, project_name)
+        record(
+            session,
+            actor,
+            "project.export",
+            project=project,
+            target=f"{project_name}.{format}",
+            detail={"format": format, "pseudonymised": pseudonymised, "bytes": size},
+        )

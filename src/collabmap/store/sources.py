@@ -23,9 +23,11 @@ from collabmap.evidence.importers._pool import read_files
 from collabmap.evidence.model import ImportedSource, VariableValue
 from collabmap.store._bulk import bulk_insert
 from collabmap.store._engine import Store, translate
+from collabmap.store.audit import record
 from collabmap.store.models import (
     SEGMENTS,
     SOURCES,
+    AuditEvent,
     Partnership,
     Project,
     Source,
@@ -51,6 +53,15 @@ class FileResult:
     sources: list[str] = field(default_factory=list)
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """What became of the file, in the words the command line and the web both use: what
+        it added ("2 sources", "codebook"), or why it was skipped or refused."""
+        if self.status == "imported":
+            count = len(self.sources)
+            return f"{count} source{'s' if count != 1 else ''}" if count else "codebook"
+        return self.message or ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -192,20 +203,27 @@ def _import_one(
     *,
     partnership_id: int | None,
     known: _Known,
+    actor: str | None,
 ) -> FileResult:
     warnings = [w for source in imported for w in source.warnings]
     if partnership_id is None and all(not source.variables for source in imported):
         try:
             try:
-                names, skipped = _store_plain(connection, project_id, imported, path.name, known)
+                names, skipped = _store_plain(
+                    connection, project_id, imported, path.name, known, actor
+                )
             except IntegrityError:
                 # another process took a name meanwhile: refresh what is known and try once more
                 known.refresh(connection, project_id)
-                names, skipped = _store_plain(connection, project_id, imported, path.name, known)
+                names, skipped = _store_plain(
+                    connection, project_id, imported, path.name, known, actor
+                )
         except SQLAlchemyError as exc:
             raise translate(exc, store.url) from exc
     else:
-        names, skipped = _store_with_links(store, project_id, imported, path.name, partnership_id)
+        names, skipped = _store_with_links(
+            store, project_id, imported, path.name, partnership_id, actor
+        )
         known.refresh(connection, project_id)
     if not names and skipped:
         return FileResult(str(path), "skipped", [], "already imported: " + "; ".join(skipped))
@@ -252,8 +270,10 @@ def _store_plain(
     imported: list[ImportedSource],
     original: str,
     known: _Known,
+    actor: str | None,
 ) -> tuple[list[str], list[str]]:
-    """The bulk path: one prepared INSERT per source, one transaction per file."""
+    """The bulk path: one prepared INSERT per source, one transaction per file (with its
+    audit event, when there is an ``actor``)."""
     names: list[str] = []
     skipped: list[str] = []
     # what this file adds is known to later files only once its transaction has committed, so a
@@ -298,6 +318,19 @@ def _store_plain(
             names.append(name)
             added_names.add(name)
             added_digests[digest] = name
+        if actor is not None and names:
+            project_name = connection.scalar(select(Project.name).where(Project.id == project_id))
+            connection.execute(
+                insert(AuditEvent).values(
+                    at=utcnow(),
+                    actor=actor[:200],
+                    action="source.import",
+                    project_id=project_id,
+                    project_name=project_name,
+                    target=original[:500],
+                    detail={"sources": names},
+                )
+            )
     known.names |= added_names
     known.digests.update(added_digests)
     return names, skipped
@@ -309,6 +342,7 @@ def _store_with_links(
     imported: list[ImportedSource],
     original: str,
     partnership_id: int | None,
+    actor: str | None,
 ) -> tuple[list[str], list[str]]:
     """Sources with variables (surveys) or a partnership: through the ORM session."""
     names: list[str] = []
@@ -335,6 +369,18 @@ def _store_with_links(
                 session, project, source, original_name=original, partnership=partnership
             )
             names.append(stored.name)
+        if actor is not None and names:
+            detail: dict[str, Any] = {"sources": names}
+            if partnership is not None:
+                detail["partnership"] = partnership.name
+            record(
+                session,
+                actor,
+                "source.import",
+                project=project,
+                target=original,
+                detail=detail,
+            )
     return names, skipped
 
 
@@ -348,13 +394,16 @@ def import_files(
     partnership: str | None = None,
     progress: Progress | None = None,
     reported: Callable[[FileResult], None] | None = None,
+    actor: str | None = None,
 ) -> ImportReport:
     """Import each file in its own transaction; a refused file leaves nothing behind.
 
     ``reported`` hears each file's result as soon as its transaction has committed, so a caller
     can tell people which files are safely stored even if the import is then interrupted.
     A full disk stops the import with :class:`StorageFull`: the file being stored is rolled
-    back, the files reported before it are stored whole."""
+    back, the files reported before it are stored whole. With ``actor`` (the web
+    application's imports), each file's sources are written to the audit log in the file's
+    own transaction."""
     limits = limits or ImportLimits()
     with store.reading() as session:  # fail early, before any file, on a wrong name
         project = get_project(session, project_name)
@@ -372,6 +421,7 @@ def import_files(
             partnership_id=partnership_id,
             progress=progress,
             reported=reported,
+            actor=actor,
         )
 
 
@@ -387,6 +437,7 @@ def _import_all(
     partnership_id: int | None,
     progress: Progress | None,
     reported: Callable[[FileResult], None] | None,
+    actor: str | None,
 ) -> ImportReport:
     from collabmap.store.exchange import import_refi  # exchange builds on this module
 
@@ -395,35 +446,41 @@ def _import_all(
     parsed = read_files(documents, limits=limits, text_column=text_column, segment=False)
     known = _Known.load(connection, project_id)
     results: list[FileResult] = []
-    for done, (path, refi) in enumerate(routed, start=1):
-        try:
-            if refi:
-                results.append(import_refi(store, project_name, path, limits=limits))
-                known.refresh(connection, project_id)
-            else:
-                parsed_path, outcome = next(parsed)
-                assert parsed_path == path
-                if isinstance(outcome, ImportRefused):
-                    raise outcome
-                results.append(
-                    _import_one(
-                        store,
-                        connection,
-                        project_id,
-                        path,
-                        outcome,
-                        partnership_id=partnership_id,
-                        known=known,
+    try:  # the readers' processes stop with the loop, not whenever the collector runs
+        for done, (path, refi) in enumerate(routed, start=1):
+            try:
+                if refi:
+                    results.append(
+                        import_refi(store, project_name, path, limits=limits, actor=actor)
                     )
-                )
-        except ImportRefused as exc:
-            results.append(FileResult(str(path), "refused", [], exc.problem))
-        except StorageFull:
-            raise  # no later file would fit either; the files reported so far are stored
-        except CollabmapError as exc:  # a clash, or the store failed: go on with the next file
-            results.append(FileResult(str(path), "refused", [], str(exc)))
-        if reported is not None:
-            reported(results[-1])
-        if progress is not None:
-            progress(done, len(routed), path.name)
+                    known.refresh(connection, project_id)
+                else:
+                    parsed_path, outcome = next(parsed)
+                    assert parsed_path == path
+                    if isinstance(outcome, ImportRefused):
+                        raise outcome
+                    results.append(
+                        _import_one(
+                            store,
+                            connection,
+                            project_id,
+                            path,
+                            outcome,
+                            partnership_id=partnership_id,
+                            known=known,
+                            actor=actor,
+                        )
+                    )
+            except ImportRefused as exc:
+                results.append(FileResult(str(path), "refused", [], exc.problem))
+            except StorageFull:
+                raise  # no later file would fit either; the files reported so far are stored
+            except CollabmapError as exc:  # a clash, or the store failed: go on with the next file
+                results.append(FileResult(str(path), "refused", [], str(exc)))
+            if reported is not None:
+                reported(results[-1])
+            if progress is not None:
+                progress(done, len(routed), path.name)
+    finally:
+        parsed.close()  # type: ignore[attr-defined]  # a generator, typed as its Iterator
     return ImportReport(results)

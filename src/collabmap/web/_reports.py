@@ -37,14 +37,19 @@ _runner_lock = threading.Lock()
 
 
 def jobs(app: FastAPI) -> JobRunner:
-    """The application's job runner, started on first use (its forkserver loads WeasyPrint
-    once, a second or two, which a server that never makes a report need not pay)."""
+    """The application's job runner for every kind of job (reports, downloads, imports,
+    suggestions), started on first use (its forkserver loads WeasyPrint once, a second or
+    two, which a server that never makes a report need not pay). Two jobs run at once, so a
+    suggestion run that learns for minutes does not hold up a download."""
     runner: JobRunner | None = getattr(app.state, "report_jobs", None)
     if runner is None:
         with _runner_lock:
             runner = getattr(app.state, "report_jobs", None)
             if runner is None:
-                runner = JobRunner(workers=1, preload=("collabmap.web._report_task", "weasyprint"))
+                runner = JobRunner(
+                    workers=2,
+                    preload=("collabmap.web._report_task", "collabmap.web._tasks", "weasyprint"),
+                )
                 app.state.report_jobs = runner
     return runner
 
@@ -135,4 +140,12 @@ def job_view(job: Job) -> dict[str, Any]:
         "filename": job.filename,
         "media_type": job.media_type.split(";")[0],
         "result": f"/api/jobs/{job.id}/result" if job.ready and not job.downloaded else None,
+        "kind": job.kind,
+        "files": _files(job),
     }
+
+
+def _files(job: Job) -> list[dict[str, Any]] | None:
+    from collabmap.web._downloads import import_results
+
+    return import_results(job)

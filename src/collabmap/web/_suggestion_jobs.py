@@ -1,22 +1,28 @@
-""" "Suggest codes for this source" as background work with progress.
+""" "Suggest codes for this source" as a background job with progress.
 
 Learning from a project's decisions retrains the text models, which takes minutes on a small
 machine (measured: about 80 s a task on 2 cores), so a request only starts the run and
-answers at once; pages and the API then ask how it is going. One run per source at a time;
-runs live in this process's memory (a restarted server forgets finished runs, never data:
-suggestions are stored as they are made, in one transaction at the end).
+answers at once; pages and the API then ask how it is going. One run per source at a time.
+
+A run is a job of the application's :class:`~collabmap.web._jobs.JobRunner`: it runs in a child
+process, and its state is written to the folder the server's processes share, keyed by the
+project and the source. So with ``collabmap serve --workers N`` a browser polling any worker
+sees the run another worker started, and two workers asked at once start one run, not two.
+Any member who may view the source sees its latest run (the runner keeps finished runs for
+an hour); suggestions themselves are stored in one transaction at the end of the run.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from collabmap.errors import CollabmapError
-from collabmap.store import Store
-from collabmap.store.suggest import suggest
+from fastapi import FastAPI
+
+from collabmap.web._context import Member
+from collabmap.web._jobs import Job
+from collabmap.web._reports import jobs
 
 __all__ = ["SuggestionRun", "current_run", "start_run"]
 
@@ -30,18 +36,17 @@ _STAGES = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class SuggestionRun:
-    project: str
+    """A run as the workspace shows it, read from its job."""
+
     source: str
-    actor: str
-    stage: str = "starting"
-    done: int = 0
-    total: int = 0
-    started: float = field(default_factory=time.monotonic)
-    finished: float | None = None
-    report: dict[str, Any] | None = None
-    error: str | None = None
+    stage: str
+    done: int
+    total: int
+    seconds: float
+    report: dict[str, Any] | None
+    error: str | None
 
     @property
     def running(self) -> bool:
@@ -50,10 +55,6 @@ class SuggestionRun:
     @property
     def stage_text(self) -> str:
         return _STAGES.get(self.stage, self.stage)
-
-    @property
-    def seconds(self) -> float:
-        return round((self.finished or time.monotonic()) - self.started, 1)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,56 +70,50 @@ class SuggestionRun:
         }
 
 
-_lock = threading.Lock()
-_runs: dict[tuple[str, str, str], SuggestionRun] = {}
+def _key(project: str, source: str) -> str:
+    return f"suggestions\n{project}\n{source}"
 
 
-def current_run(store: Store, project: str, source: str) -> SuggestionRun | None:
-    """The latest run for this source (running or finished), if this process has one."""
-    with _lock:
-        return _runs.get((store.url, project, source))
-
-
-def start_run(store: Store, project: str, source: str, actor: str) -> SuggestionRun:
-    """Start suggesting for the source, or return the run already going for it."""
-    key = (store.url, project, source)
-    with _lock:
-        existing = _runs.get(key)
-        if existing is not None and existing.running:
-            return existing
-        run = SuggestionRun(project, source, actor)
-        _runs[key] = run
-    threading.Thread(target=_work, args=(store, run), daemon=True, name="suggest").start()
-    return run
-
-
-def _work(store: Store, run: SuggestionRun) -> None:
-    def stage(name: str) -> None:
-        run.stage = name
-
-    def progress(done: int, total: int) -> None:
-        run.done, run.total = done, total
-
-    try:
-        report = suggest(
-            store,
-            run.project,
-            sources=[run.source],
-            stage=stage,
-            progress=progress,
-            actor=run.actor,
-        )
-    except CollabmapError as exc:
-        run.error = str(exc)
-        run.stage = "failed"
-    except Exception:  # a background thread must always end its run
-        import logging
-
-        logging.getLogger("collabmap.web").exception("suggestions for %s failed", run.source)
-        run.error = "collabmap could not finish the suggestions; nothing was stored"
-        run.stage = "failed"
+def _run(job: Job, source: str) -> SuggestionRun:
+    detail = job.detail
+    if job.state == "done" and isinstance(job.outcome, dict):
+        stage, report, error = "done", job.outcome, None
+    elif job.is_finished:
+        stage, report = "failed", None
+        error = job.error or "the run was cancelled; nothing was stored"
     else:
-        run.report = report.to_dict()
-        run.stage = "done"
-    finally:
-        run.finished = time.monotonic()
+        stage, report, error = str(detail.get("stage") or "starting"), None, None
+    end = job.finished if job.finished is not None else time.time()
+    return SuggestionRun(
+        source=source,
+        stage=stage,
+        done=int(detail.get("done") or 0),
+        total=int(detail.get("total") or 0),
+        seconds=round(max(0.0, end - job.created), 1),
+        report=report,
+        error=error,
+    )
+
+
+def current_run(app: FastAPI, project: str, source: str) -> SuggestionRun | None:
+    """The latest run for this source (running or finished), whichever worker started it."""
+    job = jobs(app).latest(_key(project, source))
+    return _run(job, source) if job is not None else None
+
+
+def start_run(app: FastAPI, who: Member, source: str) -> SuggestionRun:
+    """Start suggesting for the source, or return the run already going for it."""
+    from collabmap.web._tasks import suggest_task
+
+    job = jobs(app).submit(
+        who.user_id,
+        who.project,
+        suggest_task,
+        (who.store.url, who.project, source, who.actor),
+        title=f"suggesting codes for {source}",
+        filename="",
+        media_type="application/json",
+        kind="suggestions",
+        key=_key(who.project, source),
+    )
+    return _run(job, source)

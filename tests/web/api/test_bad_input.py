@@ -16,6 +16,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+from collabmap.store.workspace import list_sources
 from tests.web.api.conftest import PROJECT, SOURCE, World, is_problem
 
 SAFE = {"get", "head", "options"}
@@ -121,20 +122,29 @@ def test_unknown_names_are_not_found(world: World, document: dict[str, Any]) -> 
             assert "unknown" in is_problem(answer, 404)["detail"], (method, url)
 
 
-def _bodies(document: dict[str, Any], *, needing_fields: bool = False) -> list[tuple[str, str]]:
-    """The routes that read a body; with ``needing_fields``, only those whose body has
+def _bodies(
+    document: dict[str, Any], *, needing_fields: bool = False, media: str | None = None
+) -> list[tuple[str, str]]:
+    """The routes that read a body (of the ``media`` type, when given: JSON, or a
+    multipart form for uploads); with ``needing_fields``, only those whose body has
     required fields (an empty object is a complete request for the others, such as starting
     an empty assessment)."""
     return [
         (method, _fill(path))
         for path, method, operation in _operations(document)
         if "requestBody" in operation
+        and (media is None or media in operation["requestBody"]["content"])
         and (not needing_fields or _required_fields(document, operation))
     ]
 
 
+JSON = "application/json"
+MULTIPART = "multipart/form-data"
+
+
 def _required_fields(document: dict[str, Any], operation: dict[str, Any]) -> list[str]:
-    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    content = operation["requestBody"]["content"]
+    schema = (content.get(JSON) or content[MULTIPART])["schema"]
     ref = schema.get("$ref", "")
     if ref.startswith("#/components/schemas/"):
         schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
@@ -157,9 +167,36 @@ def test_malformed_json_is_refused(
     world: World, document: dict[str, Any], body: bytes, status: int
 ) -> None:
     olive = world.person("olive")
-    for method, url in _bodies(document):
+    for method, url in _bodies(document, media=JSON):
         answer = olive.send(method, url, content=body, headers={"Content-Type": "application/json"})
         is_problem(answer, status)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\nnot a part at all"),
+        ("multipart/form-data", b"no boundary"),
+        ("multipart/form-data; boundary=xyz", b"--xyz--\r\n"),  # no parts
+        (
+            "multipart/form-data; boundary=xyz",
+            b'--xyz\r\nContent-Disposition: form-data; name="files"\r\n\r\n'
+            b"a field, not a file\r\n--xyz--\r\n",
+        ),
+        ("application/json", b'{"files": ["a.txt"]}'),
+    ],
+    ids=["broken-part", "no-boundary", "no-parts", "text-not-file", "json-not-form"],
+)
+def test_malformed_uploads_are_refused(
+    world: World, document: dict[str, Any], content_type: str, body: bytes
+) -> None:
+    olive = world.person("olive")
+    routes = _bodies(document, media=MULTIPART)
+    assert routes, "the upload route reads a multipart form"
+    for method, url in routes:
+        answer = olive.send(method, url, content=body, headers={"Content-Type": content_type})
+        assert 400 <= answer.status_code < 500, (url, answer.status_code, answer.text)
+        is_problem(answer, answer.status_code)
 
 
 @pytest.mark.parametrize(
@@ -171,7 +208,7 @@ def test_missing_fields_and_wrong_types_are_named(
     world: World, document: dict[str, Any], body: Any
 ) -> None:
     olive = world.person("olive")
-    for method, url in _bodies(document, needing_fields=body == {}):
+    for method, url in _bodies(document, needing_fields=body == {}, media=JSON):
         problem = is_problem(olive.send(method, url, json=body), 422)
         assert problem.get("errors"), (method, url, problem)
 
@@ -197,11 +234,38 @@ def test_an_oversized_chunked_body_is_refused_as_it_arrives(
             yield b"x" * 65_536
         yield b'"}'
 
-    for method, url in _bodies(document):
+    # an upload's route reads only a multipart form: a JSON body is never read at all (422)
+    for method, url in _bodies(document, media=JSON):
         answer = olive.send(method, url, content=chunks())
         assert "content-length" not in answer.request.headers  # sent in chunks, length unknown
         is_problem(answer, 413)
     assert world.person("olive").get("/api/projects").status_code == 200
+
+
+def test_an_oversized_upload_is_refused_as_it_arrives(
+    world: World, document: dict[str, Any]
+) -> None:
+    """Past the 50 MB upload limit, declared or not, with nothing imported."""
+    olive = world.person("olive")
+    head = (
+        b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+    )
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        for _ in range(52):  # 52 × 1 MB, past the 50 MB limit
+            yield b"x" * 1_000_000
+        yield b"\r\n--xyz--\r\n"
+
+    multipart = {"Content-Type": "multipart/form-data; boundary=xyz"}
+    for method, url in _bodies(document, media=MULTIPART):
+        declared = {**multipart, "Content-Length": "60000000"}
+        is_problem(olive.send(method, url, content=head, headers=declared), 413)
+        answer = olive.send(method, url, content=chunks(), headers=multipart)
+        assert "content-length" not in answer.request.headers
+        assert "larger than 50.0 MB" in is_problem(answer, 413)["detail"]
+    assert [s.name for s in list_sources(world.store, PROJECT)] == [SOURCE]
 
 
 def test_a_wrong_method_and_an_unknown_address_are_problems(world: World) -> None:

@@ -10,6 +10,7 @@ from collabmap.web.api import (
     audit,
     charts,
     coding,
+    downloads,
     matrix,
     members,
     partnerships,
@@ -34,3 +35,4 @@ router.include_router(respondents.router)
 router.include_router(reports.router)
 router.include_router(coding.router)
 router.include_router(matrix.router)
+router.include_router(downloads.router)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -393,8 +393,8 @@ def review_suggestion(
     return _coding(info)
 
 
-def _run(who: Member, source: str) -> RunOut:
-    run = current_run(who.store, who.project, source)
+def _run(request: Request, who: Member, source: str) -> RunOut:
+    run = current_run(request.app, who.project, source)
     if run is None:
         raise UnknownName(f"suggestion run for {source!r}", "(latest)", None)
     return RunOut(**run.to_dict())
@@ -406,12 +406,13 @@ def _run(who: Member, source: str) -> RunOut:
     summary="Start suggesting codes for the source, in the background",
     responses=problems(401, 403, 404),
 )
-def start_suggestions(who: ProjectMember, changer: Changing, source: KnownSource) -> RunOut:
+def start_suggestions(
+    request: Request, who: ProjectMember, changer: Changing, source: KnownSource
+) -> RunOut:
     """Learning from the project's decisions retrains the models, which can take minutes:
     the run goes on in the background; ask ``GET …/suggestion-runs/latest`` how it goes."""
     who.require("code")
-    start_run(who.store, who.project, source, who.actor)
-    return _run(who, source)
+    return RunOut(**start_run(request.app, who, source).to_dict())
 
 
 @router.get(
@@ -419,11 +420,11 @@ def start_suggestions(who: ProjectMember, changer: Changing, source: KnownSource
     summary="How the latest suggestion run for the source is going",
     responses=problems(401, 403, 404),
 )
-def suggestion_run(source: KnownSource, who: ProjectMember) -> RunOut:
-    """Its stage, the passages read of the total, and its report once done (404 when this
-    server has not run suggestions for the source since it started)."""
+def suggestion_run(request: Request, source: KnownSource, who: ProjectMember) -> RunOut:
+    """Its stage, the passages read of the total, and its report once done (404 when no
+    run for the source was started in the last hour, by any of the server's processes)."""
     who.require("view")
-    return _run(who, source)
+    return _run(request, who, source)
 
 
 @router.get(_SOURCE + "/memos", summary="Memos on a source", responses=problems(401, 403, 404))

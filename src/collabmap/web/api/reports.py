@@ -49,11 +49,26 @@ class JobProgress(BaseModel):
     message: str
 
 
+class FileOutcome(BaseModel):
+    """What became of one uploaded file: ``status`` imported, skipped or refused (or "not
+    imported" after a cancel); ``summary`` says what it added or why not, in the command
+    line's words; ``sources`` the names of the sources it added."""
+
+    name: str
+    status: str
+    summary: str
+    sources: list[str]
+    warnings: list[str]
+
+
 class JobOut(BaseModel):
-    """A background job: ``state`` is queued, running, done, failed or cancelled; ``result``
-    is the address of the file once it is ready (until it has been downloaded)."""
+    """A background job: ``kind`` report, export, import or suggestions; ``state`` queued,
+    running, done, failed or cancelled; ``result`` is the address of the file once it is
+    ready (until it has been downloaded); ``files``, for a finished import, what became of
+    each file."""
 
     id: str
+    kind: str
     project: str
     title: str
     state: str
@@ -62,6 +77,7 @@ class JobOut(BaseModel):
     filename: str
     media_type: str
     result: str | None
+    files: list[FileOutcome] | None = None
 
 
 @router.post(
@@ -106,14 +122,23 @@ def job_cancel(request: Request, job_id: JobId, who: Changing) -> Any:
     responses={
         200: {
             "description": "The report file",
-            "content": {"application/pdf": {}, "text/html": {}, "text/markdown": {}},
+            "content": {
+                "application/pdf": {},
+                "text/html": {},
+                "text/markdown": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "application/zip": {},
+                "text/csv": {},
+                "application/json": {},
+                "application/xml": {},
+            },
         },
         **problems(401, 404),
     },
     summary="Download a finished job's file (once)",
 )
 def job_result(request: Request, job_id: JobId, who: Annotated[Visitor, Depends(visitor)]) -> Any:
-    """The report file, with its name; it is deleted once sent."""
+    """The report's or download's file, with its name; it is deleted once sent."""
     runner = jobs(request.app)
     job = runner.result(job_id, who.account().account.id)
     assert job.result is not None

@@ -9,6 +9,7 @@ from collabmap.web.pages import (
     assessments,
     audit,
     compare,
+    downloads,
     matrix,
     members,
     partnerships,
@@ -29,6 +30,7 @@ router.include_router(respondents.router)
 router.include_router(members.router)
 router.include_router(audit.router)
 router.include_router(reports.router)
+router.include_router(downloads.router)
 router.include_router(sources.router)
 router.include_router(matrix.router)
 router.include_router(compare.router)

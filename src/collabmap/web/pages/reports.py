@@ -1,5 +1,9 @@
 """Report pages: asking for a report, watching it being made, cancelling it, downloading it.
 
+The job pages (``/jobs/{id}``) serve every kind of job a person starts here: reports, the
+downloads of ``pages/downloads.py`` and imports of uploaded files (whose page lists what
+became of each file).
+
 A report link (``/projects/{p}/report.pdf?partnership=NAME``) is a GET, so it changes nothing:
 it shows what will be made and a "Create report" button. The button's POST starts a background
 job and sends the browser to the job's page, which htmx refreshes every second (without
@@ -17,6 +21,7 @@ from starlette.background import BackgroundTask
 
 from collabmap.errors import InvalidInput, UnknownName
 from collabmap.web._context import Member, Visitor, member, visitor
+from collabmap.web._downloads import import_results
 from collabmap.web._reports import FORMAT_NAMES, FORMATS, check_request, jobs, start_report
 from collabmap.web.pages._forms import errors_by_field, page, read_form
 
@@ -68,6 +73,7 @@ def _job_page(request: Request, who: Visitor, job_id: str, template: str) -> Any
         request,
         template,
         job=job,
+        results=import_results(job),
         project=job.project,
         project_url=f"/projects/{quote(job.project, safe='')}",
     )

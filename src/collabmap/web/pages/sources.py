@@ -72,7 +72,7 @@ def render_workspace(
         **workspace_context(workspace, who, code=code, speaker=speaker),
         errors=errors or {},
         notice=notice,
-        run=current_run(who.store, who.project, source),
+        run=current_run(request.app, who.project, source),
     )
     if status is not None:
         response.status_code = status
@@ -270,7 +270,7 @@ async def suggestions_run(request: Request, source: str, who: MemberDep) -> Any:
     await read_form(request, who.visitor)
     who.require("code")
     open_source(who.store, who.project, source)  # an unknown source is refused here, not later
-    start_run(who.store, who.project, source, who.actor)
+    start_run(request.app, who, source)
     return _back(request, who, source, "suggest-progress")
 
 
@@ -281,7 +281,7 @@ def suggestions_progress(request: Request, source: str, who: MemberDep) -> Any:
     return page(
         request,
         "_suggest_progress.html",
-        run=current_run(who.store, who.project, source),
+        run=current_run(request.app, who.project, source),
         base=source_url(who.project, source),
         member=who,
     )
