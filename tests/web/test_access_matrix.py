@@ -106,6 +106,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/sign-in"): PUBLIC,
     ("POST", "/sign-in"): PUBLIC,
     ("POST", "/sign-out"): SIGNED_IN,
+    ("GET", P + "/matrix.{format}"): needs("download"),
+    ("POST", A + "/matrix/exports"): needs("download"),
+    ("POST", P + "/downloads"): needs("download"),
+    ("GET", P + "/export.{format}"): needs("export"),
+    ("POST", A + "/exports"): needs("export"),
+    ("GET", P + "/upload"): needs("import"),
+    ("POST", P + "/uploads"): needs("import"),
+    ("POST", A + "/uploads"): needs("import"),
     ("GET", "/account"): SIGNED_IN,
     ("POST", "/account/sessions"): SIGNED_IN,
     ("GET", "/account/password"): ACCOUNT,
@@ -525,7 +533,11 @@ def _values(site: Site, cell: Cell) -> dict[str, str]:
         "segment_id": str(site.segment[project]),
         "job_id": site.jobs["theirs" if cell.target == "theirs" else "mine"],
         "token": things.token,
-        "format": "md",
+        "format": "qdpx"
+        if "/export." in cell.path
+        else "xlsx"
+        if "/matrix." in cell.path
+        else "md",
         "kind": "activities",
     }
 
@@ -570,6 +582,8 @@ def _body(site: Site, cell: Cell, csrf: str) -> dict[str, Any]:
             A + "/partnerships/{name}/respondents": {"respondent": "Di, Wigan"},
             A + "/partnerships/{name}/responses/agree": {"basis": "Bea, Wigan"},
             A + "/reports": {"format": "md"},
+            A + "/matrix/exports": {"format": "xlsx"},
+            A + "/exports": {"format": "qdpx"},
             SOURCE_API + "/codings": {"code": CODE, "start": 0, "end": 5},
             SOURCE_API + "/suggestions/{coding_id}": {"status": "accepted"},
             SOURCE_API + "/suggestion-runs": {},
@@ -582,6 +596,8 @@ def _body(site: Site, cell: Cell, csrf: str) -> dict[str, Any]:
                 "version": 0,
             },
         }.get(path)
+        if path == A + "/uploads":  # a real file, so a refusal is never about the form
+            return {"files": {"files": ("note.txt", b"A short note about the partnership.")}}
         return {} if json is None or cell.method in ("GET", "DELETE") else {"json": json}
     form = {
         "/sign-in": {"name": "olive", "password": PASSWORD, "form_token": "t"},
@@ -590,6 +606,7 @@ def _body(site: Site, cell: Cell, csrf: str) -> dict[str, Any]:
         P + "/partnerships/{name}/respondents": {"respondent": "Di, Wigan", "days": "14"},
         P + "/partnerships/{name}/responses/agree": {"basis": "Bea, Wigan"},
         P + "/reports": {"format": "md"},
+        P + "/downloads": {"what": "matrix", "format": "xlsx"},
         SOURCE_PAGE + "/codings": {"code": CODE, "segment": values["segment_id"]},
         SOURCE_PAGE + "/codings/remove": {"coding": f"remove:{values['coding_id']}:1"},
         SOURCE_PAGE + "/suggestions/decide": {
@@ -605,6 +622,11 @@ def _body(site: Site, cell: Cell, csrf: str) -> dict[str, Any]:
     }.get(path, {})
     if cell.method == "GET":
         return {}
+    if path == P + "/uploads":
+        return {
+            "data": {"csrf_token": csrf},
+            "files": {"files": ("note.txt", b"A short note about the partnership.")},
+        }
     return {"data": {**form, "csrf_token": csrf}}
 
 

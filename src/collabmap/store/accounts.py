@@ -21,6 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from collabmap.errors import AlreadyExists, InvalidInput, SignInRefused, UnknownName
 from collabmap.store._engine import Store
+from collabmap.store.access import opened_by_invitation
 from collabmap.store.audit import record
 from collabmap.store.models import ROLES, Member, Project, SignInAttempt, User, WebSession, utcnow
 from collabmap.store.passwords import (
@@ -89,7 +90,8 @@ class SignedIn:
 
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.name, user.display_name, not user.password_hash.startswith("!"))
+    invited = opened_by_invitation(user.password_hash)
+    return Account(user.id, user.name, user.display_name, has_password=not invited)
 
 
 def check_user_name(name: str) -> str:

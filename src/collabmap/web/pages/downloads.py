@@ -76,6 +76,7 @@ def project_export_page(request: Request, format: str, who: MemberDep) -> Any:
 @router.post("/projects/{project}/downloads")
 async def download_create(request: Request, who: MemberDep) -> Any:
     form = await read_form(request, who.visitor)
+    who.require("download")  # the least any download needs; a project export needs more
     what = str(form.get("what") or "")
     format = str(form.get("format") or "")
     pseudonymise = form.get("pseudonymise") == "yes"
