@@ -8,7 +8,9 @@ carries no test code:
 - ``--pause-after REGEX``: once a statement matching REGEX has run (inside its transaction,
   before the commit), print ``paused: …`` on standard error and wait to be killed;
 - ``--trace-ddl SECONDS``: print ``ddl N`` on standard error after each schema statement and
-  wait SECONDS, so a test can kill a migration after any statement it chooses.
+  wait SECONDS, so a test can kill a migration after any statement it chooses;
+- ``--slow-transactions SECONDS``: wait SECONDS as each transaction begins, so a fast import
+  is still under way when the test, reading its output, decides to kill it.
 """
 
 from __future__ import annotations
@@ -54,12 +56,19 @@ def _install(options: argparse.Namespace) -> None:
                 sys.stderr.flush()
                 time.sleep(options.trace_ddl)
 
+    if options.slow_transactions is not None:
+
+        @event.listens_for(Engine, "begin")
+        def _slow(*_args: Any) -> None:
+            time.sleep(options.slow_transactions)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-pages", type=int)
     parser.add_argument("--pause-after")
     parser.add_argument("--trace-ddl", type=float)
+    parser.add_argument("--slow-transactions", type=float)
     parser.add_argument("arguments", nargs=argparse.REMAINDER)
     options = parser.parse_args()
     _install(options)

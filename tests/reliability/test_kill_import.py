@@ -37,7 +37,12 @@ def test_a_killed_import_keeps_every_reported_file_whole_and_resumes(
     create_project(store, "Study")
     texts = interviews(tmp_path / "files", FILES, seed=after)
     paths = [str(tmp_path / "files" / name) for name in sorted(texts)]
-    child = spawn(collabmap(store.url, "import", "Study", *paths), stdout=subprocess.PIPE)
+    # each file's transaction slowed a little, so the files after the chosen one are still to
+    # come when the kill arrives, however slowly this test reads the child's output
+    slowly = ("--slow-transactions", "0.05")
+    child = spawn(
+        collabmap(store.url, "import", "Study", *paths, hooks=slowly), stdout=subprocess.PIPE
+    )
     assert child.stdout is not None
     reported: list[str] = []
     for line in child.stdout:

@@ -470,6 +470,24 @@ def _wait_for_suggestions(client: TestClient, token: str, project: str) -> None:
     raise AssertionError("the suggestions did not finish")
 
 
+def _wait_for_job(client: TestClient, token: str, answer: Any) -> None:
+    """Wait for the job an allowed request started (an upload's import, or a project export's
+    audit entry, is written after the request has been answered), so its writes are not
+    blamed on a later cell."""
+    location = answer.headers.get("location", "")
+    job = location.rsplit("/", 1)[-1] if "/jobs/" in location else ""
+    if not job:
+        return
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/jobs/{job}", headers={"Cookie": f"{SESSION_COOKIE}={token}"})
+        client.cookies.clear()
+        if state.status_code != 200 or state.json()["state"] in ("done", "failed", "cancelled"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"job {job} did not finish")
+
+
 # --- the cells -------------------------------------------------------------------------------
 
 
@@ -674,6 +692,8 @@ def _ask(site: Site, client: TestClient, cell: Cell) -> Any:
     client.cookies.clear()
     if "suggestion" in cell.path and cell.method == "POST" and answer.status_code < 400:
         _wait_for_suggestions(client, site.sessions["owner"][0], MINE)
+    if cell.method == "POST" and cell.person in site.sessions:
+        _wait_for_job(client, site.sessions[cell.person][0], answer)
     return answer
 
 

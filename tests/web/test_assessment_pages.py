@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from collabmap.store import Store
 from collabmap.store.accounts import add_member, create_user
-from collabmap.store.models import AuditEvent, Partnership, ProfileAnswer
+from collabmap.store.assessments import start_assessment
+from collabmap.store.models import AuditEvent, Partnership, ProfileAnswer, User
 from collabmap.store.projects import create_project
 from collabmap.web import create_app
 
@@ -203,7 +204,14 @@ def test_a_viewer_cannot_start_or_edit(project: Store) -> None:
 def test_a_respondent_submits_answers_without_changing_the_partnerships(project: Store) -> None:
     rita = _sign_in(project, "rita")
     assert rita.get("/projects/Riverside/partnerships/Wigan%20Deal").status_code == 403
-    base = _start(rita)
+    # a respondent answers the assessment made for them (as an invitation does), and
+    # cannot start others of their own
+    assert rita.post("/projects/Riverside/assessments").status_code == 403
+    with project.reading() as session:
+        rita_id = session.scalar(select(User.id).where(User.name == "rita"))
+    assert rita_id is not None
+    draft = start_assessment(project, "Riverside", rita_id, actor="olga")
+    base = f"/projects/Riverside/assessments/{draft.id}"
     _complete(rita, base)
     check = rita.get(base + "/check")
     assert "Submit answers" in check.text

@@ -95,7 +95,7 @@ def test_journey_by_keyboard_alone_sign_in_project_partnership(
 
 def test_sign_in_errors_can_be_followed_by_keyboard(page: Page, sqlite_site: Site) -> None:
     page.goto(sqlite_site.at("/sign-in"))
-    tab_to(page, "button.govuk-button")
+    tab_to(page, "button[type=submit].govuk-button")
     page.keyboard.press("Enter")
 
     expect(page.locator(".govuk-error-summary")).to_be_focused()
