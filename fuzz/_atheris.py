@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import sys
 
-import atheris  # type: ignore[import-not-found, unused-ignore]
+import atheris
 
 from fuzz import FAMILIES, FORMATS
 from fuzz.mutate import mutate

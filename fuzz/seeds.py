@@ -133,10 +133,12 @@ def _slim_docx(data: bytes) -> bytes:
         for name in _DOCX_PARTS:
             slim.writestr(name, source.read(name), zipfile.ZIP_DEFLATED)
         for rels, folder in (("_rels/.rels", ""), ("word/_rels/document.xml.rels", "word/")):
+
+            def kept(match: re.Match[str], folder: str = folder) -> str:
+                return match.group(0) if folder + match.group(1) in _DOCX_PARTS else ""
+
             pruned = re.sub(
-                r'<Relationship [^>]*Target="([^"]*)"/>',
-                lambda m, f=folder: m.group(0) if f + m.group(1) in _DOCX_PARTS else "",
-                source.read(rels).decode(),
+                r'<Relationship [^>]*Target="([^"]*)"/>', kept, source.read(rels).decode()
             )
             slim.writestr(rels, pruned, zipfile.ZIP_DEFLATED)
     return out.getvalue()
@@ -200,9 +202,7 @@ def _pdf(pages: list[list[str]], *, compress: bool = False) -> bytes:
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
             f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
         )
-        objects.append(
-            b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(stream), extra, stream)
-        )
+        objects.append(b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(stream), extra, stream))
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -324,15 +324,13 @@ def _yaml() -> list[bytes]:
     import yaml
 
     return [
-        yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode()
-        for data in _profiles()
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode() for data in _profiles()
     ]
 
 
 def _json() -> list[bytes]:
     return [
-        json.dumps(data, default=str, ensure_ascii=False, indent=1).encode()
-        for data in _profiles()
+        json.dumps(data, default=str, ensure_ascii=False, indent=1).encode() for data in _profiles()
     ]
 
 
