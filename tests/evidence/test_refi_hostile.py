@@ -7,6 +7,7 @@ escaped the archive (``../evil``, absolute names): reading never extracts anythi
 from __future__ import annotations
 
 import random
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -145,6 +146,20 @@ def test_a_damaged_member_is_refused(tmp_path: Path) -> None:
     )
     data = bytearray(path.read_bytes())
     data[60:80] = b"\xff" * 20  # inside the compressed project.qde
+    path.write_bytes(bytes(data))
+    assert refused(path).startswith("member 'project.qde' is damaged")
+
+
+@pytest.mark.parametrize(
+    "method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=str
+)
+def test_a_damaged_member_is_refused_whatever_its_compression(tmp_path: Path, method: int) -> None:
+    """Found by fuzzing: a damaged LZMA stream escaped as lzma.LZMAError."""
+    path = tmp_path / "damaged.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", GOOD_QDE * 20, compress_type=method)
+    data = bytearray(path.read_bytes())
+    data[50:70] = b"\xff" * 20  # inside the compressed project.qde
     path.write_bytes(bytes(data))
     assert refused(path).startswith("member 'project.qde' is damaged")
 
