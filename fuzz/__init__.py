@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-__all__ = ["FAMILIES", "FORMATS", "harness"]
+__all__ = ["FAMILIES", "FORMATS", "MAX_LEN", "harness"]
 
 FORMATS: dict[str, str] = {
     "txt": "text",
@@ -33,6 +33,14 @@ FORMATS: dict[str, str] = {
     "json": "profile",
 }
 """Each fuzzed format and the harness module (format family) that reads it."""
+
+MAX_LEN: dict[str, int] = {
+    **dict.fromkeys(("txt", "vtt", "srt", "csv", "yaml", "json", "qdc"), 32_768),
+    **dict.fromkeys(("xlsx", "docx", "odt", "pdf", "qdpx"), 131_072),
+}
+"""Largest input libFuzzer may make of each format, in bytes: ten to forty times the seeds.
+Every reader refuses a large file in time linear in its size (the limits are far above these),
+so larger inputs would mostly make each run slower and find nothing new."""
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "text": (),

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from fuzz import FORMATS
+from fuzz import FORMATS, MAX_LEN
 from fuzz.seeds import seeds
 
 RSS_LIMIT_MB = 500
@@ -104,13 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("formats", nargs="+", choices=[*FORMATS, "all"], metavar="FORMAT")
     parser.add_argument("--runs", type=int, default=100_000, help="inputs per format")
     parser.add_argument("--workdir", type=Path, default=Path(".fuzz"), help="corpus, crashes, logs")
-    parser.add_argument("--max-len", type=int, default=2_000_000, help="largest input, bytes")
+    parser.add_argument(
+        "--max-len", type=int, default=None, help="largest input in bytes (default: per format)"
+    )
     parser.add_argument("--seed", type=int, default=None, help="libFuzzer's random seed")
     args = parser.parse_args(argv)
     formats = list(FORMATS) if "all" in args.formats else list(dict.fromkeys(args.formats))
     failed = False
     for fmt in formats:
-        outcome = _run(fmt, args.runs, args.workdir, args.max_len, args.seed)
+        max_len = args.max_len or MAX_LEN[fmt]
+        outcome = _run(fmt, args.runs, args.workdir, max_len, args.seed)
         print(outcome.row(), flush=True)
         failed = failed or outcome.crash is not None
     return 1 if failed else 0
