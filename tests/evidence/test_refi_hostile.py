@@ -164,6 +164,16 @@ def test_a_damaged_member_is_refused_whatever_its_compression(tmp_path: Path, me
     assert refused(path).startswith("member 'project.qde' is damaged")
 
 
+def test_an_archive_needing_a_newer_zip_version_is_refused(tmp_path: Path) -> None:
+    """Found by fuzzing: zipfile's NotImplementedError ("zip file version 21.5") escaped."""
+    path = make_qdpx(tmp_path / "future.qdpx", {"project.qde": GOOD_QDE, "sources/a.txt": "a"})
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 215  # "version needed to extract" of the first member: 21.5
+    path.write_bytes(bytes(data))
+    assert refused(path) == "is a zip archive Python cannot read (zip file version 21.5)"
+
+
 def test_a_file_that_is_not_a_zip_at_all_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.qdpx"
     path.write_text("just some notes", encoding="utf-8")

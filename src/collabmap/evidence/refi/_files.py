@@ -173,6 +173,8 @@ def open_zip(source: str | os.PathLike[str] | BinaryIO, file: str) -> zipfile.Zi
         raise ImportRefused(
             file, f"is not a zip archive, or is damaged or truncated ({exc})"
         ) from None
+    except NotImplementedError as exc:  # a zip feature or version Python cannot read
+        raise ImportRefused(file, f"is a zip archive Python cannot read ({exc})") from None
 
 
 def read_file(path: str | os.PathLike[str], cap: int, file: str) -> bytes:
