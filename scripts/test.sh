@@ -37,8 +37,8 @@ fi
 
 bash scripts/setup.sh test
 echo "== ruff"
-.venv/bin/ruff check src tests benchmarks
-.venv/bin/ruff format --check src tests benchmarks
+.venv/bin/ruff check src tests benchmarks fuzz
+.venv/bin/ruff format --check src tests benchmarks fuzz
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"

@@ -148,6 +148,39 @@ def test_broken_subtitles_are_refused(tmp_path: Path) -> None:
     assert refused(empty) == "has no subtitle cues with text"
 
 
+@pytest.mark.parametrize("digits", [400, 5000])
+def test_a_subtitle_timing_with_hundreds_of_digits_is_not_taken_for_a_cue(
+    tmp_path: Path, digits: int
+) -> None:
+    """Found by fuzzing: an hour count too long for a float escaped as an OverflowError, and
+    one too long for int() as a ValueError (even in a file named .txt, read as subtitles)."""
+    path = tmp_path / "long-hours.vtt"
+    path.write_text(
+        "WEBVTT\n\n" + "9" * digits + ":00:00.000 --> 00:00:01.000\nLost\n\n"
+        "00:00:02.000 --> 00:00:03.000\n<v Jane>Kept.</v>\n"
+    )
+    [source] = read_file(path)
+    assert source.text == "Jane: Kept."
+    assert "1 block(s) that were not subtitle cues were left out" in source.warnings
+    srt = tmp_path / "long-hours.srt"
+    srt.write_text("1\n00:00:00,000 --> " + "1" * digits + ":00:00,000\nLost\n")
+    assert refused(srt) == "has no subtitle cues with text"
+
+
+def test_a_csv_of_many_short_quoted_answers_is_read_without_stalling(tmp_path: Path) -> None:
+    """Found by fuzzing: csv.Sniffer takes time growing with the square of its sample when
+    quotes open after a delimiter and close at the end of a line; a 64 KB sample took it
+    3.5 s of CPU (more on a busy machine), and plain text is read with no time limit. The
+    delimiter is now judged from the first lines."""
+    path = tmp_path / "answers.csv"
+    path.write_text("n,answer\n" + '1,"A"\n' * 11_000)
+    started = time.process_time()
+    sources = read_file(path)
+    assert time.process_time() - started < 1.0  # 3.5 s before the fix, 0.2 s after
+    assert len(sources) == 11_000
+    assert (sources[0].text, sources[0].variables) == ("A", {"n": 1})
+
+
 # --- PDF ---------------------------------------------------------------------------------
 
 

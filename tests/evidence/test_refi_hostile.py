@@ -7,6 +7,7 @@ escaped the archive (``../evil``, absolute names): reading never extracts anythi
 from __future__ import annotations
 
 import random
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,6 +148,30 @@ def test_a_damaged_member_is_refused(tmp_path: Path) -> None:
     data[60:80] = b"\xff" * 20  # inside the compressed project.qde
     path.write_bytes(bytes(data))
     assert refused(path).startswith("member 'project.qde' is damaged")
+
+
+@pytest.mark.parametrize(
+    "method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=str
+)
+def test_a_damaged_member_is_refused_whatever_its_compression(tmp_path: Path, method: int) -> None:
+    """Found by fuzzing: a damaged LZMA stream escaped as lzma.LZMAError."""
+    path = tmp_path / "damaged.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", GOOD_QDE * 20, compress_type=method)
+    data = bytearray(path.read_bytes())
+    data[50:70] = b"\xff" * 20  # inside the compressed project.qde
+    path.write_bytes(bytes(data))
+    assert refused(path).startswith("member 'project.qde' is damaged")
+
+
+def test_an_archive_needing_a_newer_zip_version_is_refused(tmp_path: Path) -> None:
+    """Found by fuzzing: zipfile's NotImplementedError ("zip file version 21.5") escaped."""
+    path = make_qdpx(tmp_path / "future.qdpx", {"project.qde": GOOD_QDE, "sources/a.txt": "a"})
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 215  # "version needed to extract" of the first member: 21.5
+    path.write_bytes(bytes(data))
+    assert refused(path) == "is a zip archive Python cannot read (zip file version 21.5)"
 
 
 def test_a_file_that_is_not_a_zip_at_all_is_refused(tmp_path: Path) -> None:

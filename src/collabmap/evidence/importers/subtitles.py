@@ -23,7 +23,8 @@ __all__ = ["SRT_MEDIA_TYPE", "VTT_MEDIA_TYPE", "looks_like_srt", "looks_like_vtt
 VTT_MEDIA_TYPE = "text/vtt"
 SRT_MEDIA_TYPE = "application/x-subrip"
 
-_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+# hours are bounded (a billion of them is plenty) so that no timing needs a huge integer
+_TIME = r"(?:(\d{1,9}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 _TIMING = re.compile(rf"\s*{_TIME}\s*-->\s*{_TIME}")
 _SRT_START = re.compile(rf"\s*\d+[^\S\n]*\n{_TIME}\s*-->")
 _BLOCK_SEP = re.compile(r"\n(?:[^\S\n]*\n)+")

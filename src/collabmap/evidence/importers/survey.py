@@ -38,6 +38,11 @@ _ID_NAMES = {"id", "respondent", "respondent id", "response id", "participant", 
 _INT = re.compile(r"[+-]?(?:0|[1-9]\d{0,17})")  # leading zeros mean a code, not a number
 _FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?\d+[eE][+-]?\d+")
 _BOOLS = {"true": True, "false": False}
+_SNIFF_CHARS = 4096
+"""How much of a CSV file its delimiter is judged from. The first lines show it, and Python's
+``csv.Sniffer`` takes time growing with the square of its sample: 64 KB of quoted multi-line
+answers took it seconds, and plain text is read without a time limit, so a longer sample let
+one file stall a whole import."""
 
 Row = list[Any]
 
@@ -186,8 +191,11 @@ def read_csv(
     delimiter = "\t" if tsv else ","
     if not tsv:
         # one column, or too irregular to tell: keep the comma
+        sample = text[:_SNIFF_CHARS]
+        if len(text) > _SNIFF_CHARS and "\n" in sample:
+            sample = sample[: sample.rindex("\n")]  # whole lines only
         with contextlib.suppress(csv.Error):
-            delimiter = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     try:
         table: list[Row] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:

@@ -11,6 +11,7 @@ decoded by :func:`collabmap.evidence._decode.decode_bytes`, exactly as stored.
 from __future__ import annotations
 
 import bisect
+import lzma
 import os
 import re
 import zipfile
@@ -148,7 +149,15 @@ class Archive:
         try:
             with self._zip.open(self.members[name]) as handle:
                 data = handle.read(cap + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        # each compression method fails its own way: zlib.error, lzma.LZMAError, OSError (bz2)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            lzma.LZMAError,
+            EOFError,
+            OSError,
+            NotImplementedError,
+        ) as exc:
             raise ImportRefused(self.file, f"member {name!r} is damaged ({exc})") from None
         if len(data) > cap:
             self._refuse(f"member {name!r} is larger than {size(cap)}")
@@ -164,6 +173,8 @@ def open_zip(source: str | os.PathLike[str] | BinaryIO, file: str) -> zipfile.Zi
         raise ImportRefused(
             file, f"is not a zip archive, or is damaged or truncated ({exc})"
         ) from None
+    except NotImplementedError as exc:  # a zip feature or version Python cannot read
+        raise ImportRefused(file, f"is a zip archive Python cannot read ({exc})") from None
 
 
 def read_file(path: str | os.PathLike[str], cap: int, file: str) -> bytes:
