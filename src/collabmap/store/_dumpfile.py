@@ -277,6 +277,8 @@ class DumpReader:
             raise self.refuse(
                 "it is not a zip file, or it is cut short (a copy that did not finish?)"
             ) from None
+        except NotImplementedError as exc:  # a zip feature Python cannot read (a newer version)
+            raise self.refuse(f"it uses a zip feature collabmap cannot read ({exc})") from None
         try:
             self._vet_members(known_tables)
             self.manifest = self._read_manifest()
@@ -336,7 +338,7 @@ class DumpReader:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "(manifest)"
             raise self.refuse(f"its manifest is not right at {where}: {first['msg']}") from None
-        except (zipfile.BadZipFile, EOFError, zlib.error, OSError):
+        except (zipfile.BadZipFile, EOFError, zlib.error, OSError, NotImplementedError):
             raise self.refuse("its manifest is damaged") from None
 
     def rows(self, entry: TableEntry) -> Iterator[list[Any]]:
@@ -382,7 +384,7 @@ class DumpReader:
                             f"{entry.rows:,}"
                         )
                     yield row
-        except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+        except (zipfile.BadZipFile, EOFError, zlib.error, OSError, NotImplementedError) as exc:
             raise self.refuse(f"the table {entry.name} is damaged ({exc})") from None
         if count != entry.rows:
             raise self.refuse(

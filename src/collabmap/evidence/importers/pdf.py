@@ -11,6 +11,7 @@ warnings are silenced so they never surface as errors.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import warnings
 from typing import TYPE_CHECKING
@@ -20,6 +21,10 @@ from pypdf import PdfReader
 from collabmap.errors import ImportRefused
 from collabmap.evidence.model import ImportedSource
 from collabmap.evidence.segment import normalise
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+"""pypdf reports each repair of a damaged file as a warning on its logger, which would reach
+the command line's error output as noise; what matters (a file refused) is said by us."""
 
 if TYPE_CHECKING:
     from collabmap.evidence.importers import ImportLimits
