@@ -142,7 +142,9 @@ def _use_the_site(url: str) -> dict[str, str]:
             f"/projects/{P}/partnerships/Wigan%20Deal/respondents",
             data={"csrf_token": csrf, "respondent": "Cath, Wigan Council", "days": "7"},
         )
-        link = _found(r'id="link" type="text" value="([^"]+)"', invited.text)
+        assert invited.status_code == 303, invited.text[:500]  # shown once, after a redirect
+        shown = owner.get(invited.headers["location"])
+        link = _found(r'id="link" type="text" value="([^"]+)"', shown.text)
         secrets["invitation token"] = link.rsplit("/", 1)[1]
     with httpx.Client(base_url=url, follow_redirects=True, timeout=30) as respondent:
         opened = respondent.get(link.removeprefix(url))
