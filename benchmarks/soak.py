@@ -27,7 +27,9 @@ Each user signs in through the sign-in form (untimed), then loops without pause 
   the same cell meet now and then and the later one is refused with 409 (a *conflict*, by
   design, not an error);
 * respondents answer their own guided assessment: a topic's questions, a partner added and
-  described, their assessment and its pages read back; every 40 answers they start another.
+  described, their assessment and its pages read back; every 40 answers they go on to the next
+  of the assessments made for them before the run (a respondent cannot start one: an
+  invitation makes it).
 
 Every write the server acknowledged (2xx) is recorded with what it wrote. When the time is
 up the server is stopped and the store opened with the library: every acknowledged coding
@@ -88,6 +90,8 @@ ROLE_SHARES = (("owner", 0.1), ("analyst", 0.4), ("respondent", 0.3), ("viewer",
 SHARED_CELL_SHARE = 0.05
 """The share of cell edits sent to the cells every editor shares (where conflicts happen)."""
 ANSWERS_PER_ASSESSMENT = 40
+ASSESSMENTS_EACH = 30
+"""Assessments made for each respondent before the run (as their invitations would)."""
 KEEP_CODINGS = 30
 """A coder removes codings more often once they have this many, so a source's workspace
 stays about the same size through a long run instead of growing without end."""
@@ -160,6 +164,9 @@ class Plan:
     partnerships: list[str]
     sources: list[str]
     codes: list[str]
+    assessments: dict[str, list[int]]
+    """Each respondent's assessments, made for them as their invitation would make one
+    (respondents answer assessments; they do not start them)."""
 
 
 def plan(url: str, users: int) -> Plan:
@@ -168,6 +175,7 @@ def plan(url: str, users: int) -> Plan:
 
     from collabmap.store import open_store
     from collabmap.store.accounts import add_member, create_user
+    from collabmap.store.assessments import start_assessment
     from collabmap.store.coding import code_paths
     from collabmap.store.matrix import project_matrix
     from collabmap.store.models import Source
@@ -175,9 +183,15 @@ def plan(url: str, users: int) -> Plan:
     accounts = roles_for(users)
     store = open_store(url)
     try:
+        assessments: dict[str, list[int]] = {}
         for name, role in accounts:
-            create_user(store, name, PASSWORD, actor="soak benchmark")
+            account = create_user(store, name, PASSWORD, actor="soak benchmark")
             add_member(store, PROJECT, name, role, actor="soak benchmark")
+            if role == "respondent":
+                assessments[name] = [
+                    start_assessment(store, PROJECT, account.id, actor="soak benchmark").id
+                    for _ in range(ASSESSMENTS_EACH)
+                ]
         with store.reading() as session:
             project_id = session.scalar(select(Project.id).where(Project.name == PROJECT))
             partnerships = list(
@@ -206,7 +220,9 @@ def plan(url: str, users: int) -> Plan:
     # the partnership pages do not grow with the coding
     transcripts = [s for s in sources if s.startswith("transcript-")] or sources
     own_source = {name: transcripts[index % len(transcripts)] for index, name in enumerate(editors)}
-    return Plan(accounts, own_source, mine, themes, shared, partnerships, sources, codes)
+    return Plan(
+        accounts, own_source, mine, themes, shared, partnerships, sources, codes, assessments
+    )
 
 
 # ---------------------------------------------------------------------------- the load
@@ -262,6 +278,7 @@ class User:
         self.assessment_version = 0
         self.answered = 0
         self.partners = 0
+        self.waiting: list[int] = []  # assessments made for this respondent, not yet opened
 
     async def request(
         self, kind: str, method: str, path: str, *, body: Any = None, conflict_ok: bool = False
@@ -436,8 +453,11 @@ async def assess_something(user: User, questionnaire: list[dict[str, Any]]) -> N
     """Answer a topic of the user's assessment, add a partner and describe it, or read the
     assessment back; start a new one every ANSWERS_PER_ASSESSMENT answers."""
     rng = user.rng
-    if user.assessment is None or user.answered >= ANSWERS_PER_ASSESSMENT:
-        answer = await user.request("start assessment", "POST", f"{API}/assessments", body={})
+    if user.assessment is None or (user.answered >= ANSWERS_PER_ASSESSMENT and user.waiting):
+        # on to the next assessment made for them
+        answer = await user.request(
+            "open assessment", "GET", f"{API}/assessments/{user.waiting.pop(0)}"
+        )
         if answer is None:
             return
         await record_assessment(user, answer)
@@ -523,6 +543,8 @@ async def drive(base: str, plan_: Plan, seconds: float, pause: float) -> tuple[L
         User(name, role, client, ledger, seed)
         for seed, ((name, role), client) in enumerate(zip(plan_.accounts, clients, strict=True))
     ]
+    for user in users:
+        user.waiting = list(plan_.assessments.get(user.name, []))
     try:
         for user in users:  # one at a time: argon2 on 2 cores, and the sign-in throttle
             await sign_in(user.client, user.name)
