@@ -89,7 +89,7 @@ class Store:
         except SQLAlchemyError as exc:
             raise translate(exc, self.url) from exc
         finally:
-            session.close()
+            _close(session, self.url)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -100,10 +100,19 @@ class Store:
         except SQLAlchemyError as exc:
             raise translate(exc, self.url) from exc
         finally:
-            session.close()
+            _close(session, self.url)
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _close(session: Session, url: str) -> None:
+    """Close a session; closing rolls back, which fails when the database went away during the
+    operation (a PostgreSQL restart): that is the same store error, not a crash."""
+    try:
+        session.close()
+    except SQLAlchemyError as exc:
+        raise translate(exc, url) from exc
 
 
 def _safe_url(url: str) -> str:

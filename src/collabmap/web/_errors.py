@@ -182,7 +182,7 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     """The last-resort answer: a plain sentence and a reference the log has next to the
     traceback, so whoever runs collabmap can find what happened (OWASP ASVS 7.4.1)."""
     reference = secrets.token_hex(4).upper()
-    log.exception("unexpected error %s on %s", reference, _where(request))
+    log.error("unexpected error %s on %s", reference, _where(request), exc_info=exc)
     detail = (
         "collabmap could not finish this request; nothing was changed"
         f" (reference {reference} for whoever runs collabmap)"
