@@ -31,6 +31,7 @@ from collabmap.errors import (
     UnknownName,
 )
 from collabmap.web._context import NotSignedIn
+from collabmap.web._logging import redact_url
 
 __all__ = ["field_errors", "install_error_handlers", "not_found", "problem", "status_of"]
 
@@ -119,10 +120,7 @@ def _page(request: Request, status: int, detail: str) -> Response:
 
 def _where(request: Request) -> str:
     """The request's method and path as logged: an invitation link's token is left out."""
-    path = request.url.path
-    if path.startswith("/respond/"):
-        path = "/respond/…"
-    return f"{request.method} {path!r}"
+    return f"{request.method} {redact_url(request.url.path)!r}"
 
 
 def _who(request: Request) -> str:
