@@ -16,8 +16,9 @@ errors into one clear line and an exit code or status. Every error says which in
      │   └─ EditConflict           a change made from an out-of-date view (web: 409)
      ├─ AccessDenied               the user may not do this (web: 403)
      │   └─ SignInRefused          wrong name or password, or too many tries (web: 401 / 429)
-     └─ StoreError                 the database failed (unreachable, full, locked, corrupt)
-         └─ StorageFull            the disk (or the database's size limit) is full (web: 507)
+     ├─ StoreError                 the database failed (unreachable, full, locked, corrupt)
+     │   └─ StorageFull            the disk (or the database's size limit) is full (web: 507)
+     └─ BrokenInstallation         a file collabmap ships with is missing or unreadable
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 __all__ = [
     "AccessDenied",
     "AlreadyExists",
+    "BrokenInstallation",
     "Cancelled",
     "CollabmapError",
     "EditConflict",
@@ -179,6 +181,11 @@ class StorageFull(StoreError):
     """The database could not grow: its disk is full, or it reached its size limit. The
     operation was rolled back whole, so what was stored before is intact; freeing space is
     enough for work to resume."""
+
+
+class BrokenInstallation(CollabmapError):
+    """A file that collabmap or one of its pinned dependencies ships with (the text models'
+    word vectors, say) is missing or unreadable: reinstalling is the remedy, not new input."""
 
 
 class Cancelled(CollabmapError):

@@ -98,7 +98,12 @@ def test_empty_nonsense_and_long_text_get_a_valid_low_confidence_answer() -> Non
 
 def test_the_classifier_follows_the_scikit_learn_contract() -> None:
     model = PassageClassifier(task="rationale", C=2.0)
-    assert model.get_params() == {"task": "rationale", "C": 2.0, "calibration_folds": 5}
+    assert model.get_params() == {
+        "task": "rationale",
+        "C": 2.0,
+        "calibration_folds": 5,
+        "meaning_weight": 5.0,
+    }
     with pytest.raises(NotFittedError):
         model.predict(["anything"])
     examples = training_examples("rationale")[:60]

@@ -2,8 +2,8 @@
 
 Training a task's model takes a few seconds; the fitted model is kept in the user's cache
 folder (``$COLLABMAP_CACHE``, else ``$XDG_CACHE_HOME/collabmap`` or ``~/.cache/collabmap``),
-named by a digest of everything it was trained from (examples, cues, collabmap and
-scikit-learn versions), so a changed model is never used stale. ``COLLABMAP_CACHE=off``
+named by a digest of everything it was trained from (examples, cues, word vectors, collabmap
+and scikit-learn versions), so a changed model is never used stale. ``COLLABMAP_CACHE=off``
 turns the cache off. The cache holds only models trained from the shipped examples: nothing
 from a project's data is written there.
 """
@@ -21,6 +21,7 @@ import joblib  # type: ignore[import-untyped]
 import sklearn  # type: ignore[import-untyped]
 
 from collabmap import __version__
+from collabmap.analyse._embedding import token_vectors
 from collabmap.analyse._training import TASKS, Example, training_examples, training_files
 from collabmap.analyse.model import Answer, PassageClassifier
 from collabmap.errors import UnknownName
@@ -57,8 +58,9 @@ def _digest(task: str) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update((data / "cues.yaml").read_bytes())
-    for module in ("model.py", "_features.py", "_training.py"):
+    for module in ("model.py", "_features.py", "_training.py", "_embedding.py"):
         digest.update((resources.files("collabmap.analyse") / module).read_bytes())
+    digest.update(token_vectors().digest.encode())
     return digest.hexdigest()[:24]
 
 

@@ -1,10 +1,11 @@
 """A passage classifier that explains itself, on the scikit-learn estimator contract.
 
-Words (1–2-grams), characters (3–5-grams within words) and the framework's cue counts feed a
-logistic regression, calibrated by temperature scaling fitted on cross-validated scores so
-that a score of 0.7 means about 70 % right. The evidence for an answer is the sentences that
-push the linear model's score most towards the chosen label, with the cue phrases in them that
-support it.
+Words (1–2-grams), characters (3–5-grams within words), the framework's cue counts and the
+passage's meaning (averaged static word vectors, so that other wording of the same fact counts
+too) feed a logistic regression, calibrated by temperature scaling fitted on cross-validated
+scores so that a score of 0.7 means about 70 % right. The evidence for an answer is the
+sentences that push the linear model's score most towards the chosen label, with the cue
+phrases in them that support it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict  # type: 
 from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
 from sklearn.utils.validation import check_is_fitted  # type: ignore[import-untyped]
 
+from collabmap.analyse._embedding import PassageEmbedding
 from collabmap.analyse._features import CueFeatures, cue_groups, split_sentences
 from collabmap.analyse._training import TASKS
 from collabmap.errors import InvalidInput
@@ -97,12 +99,21 @@ class PassageClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
     C : inverse regularisation strength of the logistic regression.
     calibration_folds : folds for fitting the calibration temperature (at most the smallest
         class).
+    meaning_weight : weight of the passage-meaning block against the n-gram blocks (0 leaves
+        it out).
     """
 
-    def __init__(self, task: str = "activity", C: float = 4.0, calibration_folds: int = 5) -> None:
+    def __init__(
+        self,
+        task: str = "activity",
+        C: float = 4.0,
+        calibration_folds: int = 5,
+        meaning_weight: float = 5.0,
+    ) -> None:
         self.task = task
         self.C = C
         self.calibration_folds = calibration_folds
+        self.meaning_weight = meaning_weight
 
     def _validate_params(self) -> None:
         if self.task not in TASKS:
@@ -111,8 +122,11 @@ class PassageClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
             raise InvalidInput(f"C must be a positive number; got {self.C!r}")
         if int(self.calibration_folds) < 2:
             raise InvalidInput("calibration_folds must be at least 2")
+        if not self.meaning_weight >= 0:
+            raise InvalidInput(f"meaning_weight must be 0 or more; got {self.meaning_weight!r}")
 
     def _pipeline(self) -> _WeightedPipeline:
+        meaning = [("meaning", PassageEmbedding())] if self.meaning_weight > 0 else []
         features = FeatureUnion(
             [
                 (
@@ -132,8 +146,14 @@ class PassageClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
                     ),
                 ),
                 ("cues", CueFeatures(self.task)),
+                *meaning,
             ],
-            transformer_weights={"words": 1.0, "chars": 1.0, "cues": 1.5},
+            transformer_weights={
+                "words": 1.0,
+                "chars": 1.0,
+                "cues": 1.5,
+                **{name: float(self.meaning_weight) for name, _ in meaning},
+            },
         )
         base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
         return _WeightedPipeline([("features", features), ("model", base)])

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from collabmap.errors import (
     AccessDenied,
     AlreadyExists,
+    BrokenInstallation,
     CollabmapError,
     EditConflict,
     InvalidDocument,
@@ -74,6 +75,8 @@ def status_of(error: CollabmapError) -> int:
         return 507  # Insufficient Storage: retrying will not help until space is freed
     if isinstance(error, StoreError):
         return 503
+    if isinstance(error, BrokenInstallation):
+        return 500  # the server's fault, and not one a retry will mend
     return 400
 
 
