@@ -1,11 +1,19 @@
-"""Quality of the text models: cross-validated on the training examples, and on a gold file.
+"""Quality of the text models: cross-validated on the training examples, then on labelled sets
+the models never learn from.
 
-Cross-validation (5 folds, stratified, fixed seed) estimates how the models do on passages
-they were not trained on, written in the same way as the training examples. The figures on a
-gold file (such as shared/dev-set) are the honest check on real cases: the models are never
-tuned to it. Run:
+- Cross-validation (5 folds, stratified, fixed seed) estimates how the models do on passages
+  they were not trained on, written in the same way as the training examples.
+- `benchmarks/data/analyse-validation/` holds passages written separately, for choosing between
+  model variants; they are never trained on.
+- A gold folder such as `../shared/dev-set` (real cases paraphrased from public sources) is the
+  honest check: the models are never tuned to it.
+
+Run (a few minutes):
 
     .venv/bin/python benchmarks/analyse_quality.py [--gold-dir ../shared/dev-set]
+        [--meaning-weight W]
+
+`--meaning-weight 0` measures the models without their passage-meaning features (an ablation).
 """
 
 from __future__ import annotations
@@ -20,12 +28,12 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict  # type: 
 
 from collabmap.analyse import (
     PassageClassifier,
-    analyse,
     evaluate_predictions,
     task_labels,
     training_examples,
 )
 
+HERE = Path(__file__).resolve().parent
 GOLD_FILES = {
     "activity": "activities.jsonl",
     "partnership": "partnerships.jsonl",
@@ -33,44 +41,60 @@ GOLD_FILES = {
 }
 
 
+def _figures(model: PassageClassifier, task: str, path: Path) -> dict[str, object]:
+    gold = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    answers = model.answer([g["text"] for g in gold], evidence=False)
+    evaluation = evaluate_predictions(
+        task,
+        [g["label"] for g in gold],
+        [a.label for a in answers],
+        [a.scores[a.label] for a in answers],
+        task_labels(task),
+    )
+    return {
+        "file": str(path),
+        "n": evaluation.n,
+        "macro_f1": evaluation.macro_f1,
+        "macro_f1_ci95": list(evaluation.macro_f1_ci),
+        "accuracy": evaluation.accuracy,
+        "kappa": evaluation.kappa,
+        "calibration_error": evaluation.calibration_error,
+        "wrong": [
+            {"id": g.get("id"), "gold": g["label"], "answer": a.label}
+            for g, a in zip(gold, answers, strict=True)
+            if a.label != g["label"]
+        ],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--gold-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "dev-set"
-    )
+    parser.add_argument("--gold-dir", type=Path, default=HERE.parents[1] / "shared" / "dev-set")
+    parser.add_argument("--validation-dir", type=Path, default=HERE / "data" / "analyse-validation")
+    parser.add_argument("--meaning-weight", type=float, default=None)
     args = parser.parse_args()
+    settings = {} if args.meaning_weight is None else {"meaning_weight": args.meaning_weight}
     report: dict[str, object] = {}
     for task in ("activity", "partnership", "rationale"):
         examples = training_examples(task)
         texts, labels = [e.text for e in examples], [e.label for e in examples]
         folds = StratifiedKFold(5, shuffle=True, random_state=0)
-        predicted = cross_val_predict(PassageClassifier(task=task), texts, labels, cv=folds)
+        predicted = cross_val_predict(
+            PassageClassifier(task=task, **settings), texts, labels, cv=folds
+        )
         entry: dict[str, object] = {
             "training_examples": len(examples),
             "cross_validated_macro_f1": round(
                 float(f1_score(labels, predicted, average="macro")), 3
             ),
         }
-        gold_path = args.gold_dir / GOLD_FILES[task]
-        if gold_path.is_file():
-            gold = [json.loads(line) for line in gold_path.read_text().splitlines() if line.strip()]
-            answers = analyse(task, [g["text"] for g in gold], evidence=False)
-            evaluation = evaluate_predictions(
-                task,
-                [g["label"] for g in gold],
-                [a.label for a in answers],
-                [a.scores[a.label] for a in answers],
-                task_labels(task),
-            )
-            entry["gold"] = {
-                "file": str(gold_path),
-                "n": evaluation.n,
-                "macro_f1": evaluation.macro_f1,
-                "macro_f1_ci95": list(evaluation.macro_f1_ci),
-                "accuracy": evaluation.accuracy,
-                "kappa": evaluation.kappa,
-                "calibration_error": evaluation.calibration_error,
-            }
+        model = PassageClassifier(task=task, **settings).fit(texts, labels)
+        validation = args.validation_dir / f"{task}.jsonl"
+        if validation.is_file():
+            entry["validation"] = _figures(model, task, validation)
+        gold = args.gold_dir / GOLD_FILES[task]
+        if gold.is_file():
+            entry["gold"] = _figures(model, task, gold)
         report[task] = entry
     print(json.dumps(report, indent=2))
     return 0
