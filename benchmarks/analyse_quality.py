@@ -4,7 +4,9 @@ the models never learn from.
 - Cross-validation (5 folds, stratified, fixed seed) estimates how the models do on passages
   they were not trained on, written in the same way as the training examples.
 - `benchmarks/data/analyse-validation/` holds passages written separately, for choosing between
-  model variants; they are never trained on.
+  model variants, never trained on: `TASK.jsonl`, and `hard-TASK.jsonl`, whose passages avoid
+  each label's tell-tale words (the label follows only from who initiates, decides and
+  delivers), a third of them first-person interview answers.
 - A gold folder such as `../shared/dev-set` (real cases paraphrased from public sources) is the
   honest check: the models are never tuned to it.
 
@@ -89,9 +91,12 @@ def main() -> int:
             ),
         }
         model = PassageClassifier(task=task, **settings).fit(texts, labels)
-        validation = args.validation_dir / f"{task}.jsonl"
-        if validation.is_file():
-            entry["validation"] = _figures(model, task, validation)
+        for key, name in (
+            ("validation", f"{task}.jsonl"),
+            ("hard_validation", f"hard-{task}.jsonl"),
+        ):
+            if (args.validation_dir / name).is_file():
+                entry[key] = _figures(model, task, args.validation_dir / name)
         gold = args.gold_dir / GOLD_FILES[task]
         if gold.is_file():
             entry["gold"] = _figures(model, task, gold)

@@ -144,6 +144,22 @@ def test_evaluating_no_predictions_or_unmatched_lists_is_refused_clearly() -> No
         evaluate_predictions("rationale", ["other", "other"], ["other"], [0.9, 0.8], labels)
 
 
+def test_a_small_gold_set_answered_perfectly_has_a_perfect_interval() -> None:
+    # two cases a label: most bootstrap resamples miss some label altogether, which must not
+    # count against the model
+    labels = task_labels("partnership")
+    gold = [label for label in labels for _ in range(2)]
+    evaluation = evaluate_predictions("partnership", gold, gold, [0.9] * len(gold), labels)
+    assert evaluation.macro_f1 == 1.0
+    assert evaluation.macro_f1_ci == (1.0, 1.0)
+    assert evaluation.accuracy_exact_ci == (0.6915, 1.0)  # ten right could still be luck
+    assert any(
+        "exact binomial 95% interval for accuracy is 0.692–1.000" in n for n in evaluation.notes
+    )
+    wrong = ["other", *gold[1:]]  # one case wrong: the interval now reaches below 1
+    assert evaluate_predictions("partnership", gold, wrong, [0.9] * 10, labels).macro_f1_ci[0] < 1
+
+
 def test_jsonl_lines_are_read_with_their_numbers() -> None:
     items = list(read_passages(['{"id": "a", "text": "x"}', "", "{bad", '["list"]', '{"id": 2}']))
     assert isinstance(items[0], Passage) and items[0].id == "a"
