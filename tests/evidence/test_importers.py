@@ -344,7 +344,7 @@ def test_a_csv_survey_gives_one_source_per_response_with_typed_variables(tmp_pat
     }
     assert texts(sources[0], "sentence") == ["The hub helped.", "Staff listened."]
     assert sources[0].warnings == [
-        "text taken from column 'comment' (the only free-text column); name another with --text-column",
+        "text taken from column 'comment' (the only free-text column); to use another, name its text column",
         "1 row(s) with an empty 'comment' were left out",
     ]
 

@@ -53,7 +53,7 @@ def test_an_analyst_uploads_files_and_downloads_the_matrix_and_the_project(
         expect(rows.nth(0)).to_contain_text("Imported")
         expect(rows.nth(1)).to_contain_text("minutes.docx")
         expect(rows.nth(1)).to_contain_text("Refused")
-        expect(rows.nth(1)).to_contain_text("damaged or truncated")
+        expect(rows.nth(1)).to_contain_text("The file is damaged or truncated")
         assert_accessible(page, "the upload's results")
         screenshot(page, "upload results")
 

@@ -221,3 +221,17 @@ def test_the_respondent_api_invites_compares_and_agrees(project: Store) -> None:
     no_csrf = olga.client.post(url + "/respondents", json={"respondent": "X"})
     assert no_csrf.status_code == 403
     assert no_csrf.headers["content-type"] == "application/problem+json"
+
+
+def test_a_respondent_sees_their_project_named_but_not_its_contents(project: Store) -> None:
+    token, _ = invite_respondent(project, "Riverside", "Wigan Deal", "Ann, Partner", actor="olga")
+    client = TestClient(create_app(project))
+    assert client.get(f"/respond/{token}", follow_redirects=False).status_code == 303
+    (listed,) = client.get("/api/projects").json()
+    assert listed["name"] == "Riverside" and listed["role"] == "respondent"
+    assert listed["partnerships"] is None and listed["sources"] is None
+    page = client.get("/")
+    assert "Riverside" in page.text and "not shown to respondents" in page.text
+    olga = _sign_in(project, "olga")
+    (own,) = olga.client.get("/api/projects").json()
+    assert own["partnerships"] > 0 and own["sources"] == 0

@@ -21,6 +21,7 @@ from collabmap.errors import CollabmapError
 from collabmap.framework import default_framework
 from collabmap.profile import Profile, parse_profile
 from collabmap.store import Store
+from collabmap.store.access import allowed
 from collabmap.store.accounts import project_roles
 from collabmap.store.matrix import partnership_quotes
 from collabmap.store.models import Code, Partnership, Project, Source
@@ -47,11 +48,14 @@ UNCLASSIFIABLE = "unclassifiable"
 
 @dataclass(frozen=True)
 class ProjectCard:
+    """A project as its member sees it in a list; the sizes are ``None`` for a role that may
+    not view the project (a respondent sees only their own assessments)."""
+
     name: str
     role: str
     description: str | None
-    partnerships: int
-    sources: int
+    partnerships: int | None
+    sources: int | None
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,8 @@ def user_projects(store: Store, user_id: int) -> list[ProjectCard]:
                 p.name,
                 roles[p.name],
                 p.description,
-                partnerships.get(p.id, 0),
-                sources.get(p.id, 0),
+                partnerships.get(p.id, 0) if allowed(roles[p.name], "view") else None,
+                sources.get(p.id, 0) if allowed(roles[p.name], "view") else None,
             )
             for p in projects
         ]

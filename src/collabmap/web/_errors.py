@@ -47,7 +47,7 @@ _TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Method not allowed",
-    409: "Already exists",
+    409: "Conflict",  # a name already taken, or a change made from an out-of-date view
     413: "Too large",
     415: "Unsupported media type",
     422: "Invalid input",

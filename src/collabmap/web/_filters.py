@@ -86,6 +86,18 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%-d %b %Y %H:%M UTC")
 
 
+_VERBS = ("is ", "has ", "contains ", "cannot ", "looks ", "was ", "needs ")
+
+
+def _about_the_file(reason: str) -> str:
+    """A refusal reason as a sentence of its own. The library words reasons to follow the
+    file's name ("notes.docx: is damaged …"); under the name on a page, "The file is damaged …"
+    reads better than "Is damaged …"."""
+    if reason.startswith(_VERBS):
+        return f"The file {reason}"
+    return reason[:1].upper() + reason[1:]
+
+
 def _options_of(values: list[str]) -> list[tuple[str, str, None]]:
     """Plain strings as radio or checkbox options (value and text alike, no hint)."""
     return [(value, value, None) for value in values]
@@ -98,6 +110,7 @@ def install(env: Environment) -> None:
     env.filters["flag_groups"] = _flag_groups
     env.filters["browser"] = _browser
     env.filters["when"] = _when
+    env.filters["about_the_file"] = _about_the_file
     env.globals["framework"] = default_framework()
     env.globals["options_of"] = _options_of
 

@@ -120,7 +120,7 @@ def _pick_text_column(
         raise ImportRefused(source, f"has no free-text column; its columns are {listing}")
     _, best = max(lengths)
     how = "the only free-text column" if len(lengths) == 1 else "the longest free-text column"
-    note = f"text taken from column {names[best]!r} ({how}); name another with --text-column"
+    note = f"text taken from column {names[best]!r} ({how}); to use another, name its text column"
     return best, note
 
 

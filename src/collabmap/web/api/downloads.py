@@ -100,9 +100,11 @@ async def create_upload(
     who: ProjectMember,
     changer: Changing,
     files: Annotated[
-        list[UploadFile],
+        # a form part sent with no file chosen arrives as "": accepted here so that the
+        # refusal is one plain sentence ("choose one or more files") rather than a type error
+        list[UploadFile | str] | None,
         File(description="Documents, transcripts, surveys, or a REFI-QDA .qdpx/.qdc project."),
-    ],
+    ] = None,
     partnership: Annotated[
         str | None,
         Form(description="Link the new sources to this partnership.", max_length=MAX_NAME),
@@ -116,7 +118,7 @@ async def create_upload(
     in a background job, each in its own transaction: a file that cannot be read is refused
     with the reason and leaves nothing behind, the others still go in. The job's `files`
     says what became of each."""
-    upload = check_upload(who, list(files), partnership, text_column)
+    upload = check_upload(who, list(files or []), partnership, text_column)  # none: one clear 422
     saved = await save_uploads(jobs(request.app), upload)
     job = start_import(request.app, who, upload, saved)
     return _accepted(job_view(job), job.id)

@@ -21,8 +21,12 @@ class ProjectOut(BaseModel):
     name: str
     role: Role = Field(description="The signed-in user's role in the project.")
     description: str | None
-    partnerships: int = Field(description="How many partnerships the project holds.")
-    sources: int = Field(description="How many documents, transcripts and surveys it holds.")
+    partnerships: int | None = Field(
+        description="How many partnerships the project holds (null for a respondent)."
+    )
+    sources: int | None = Field(
+        description="How many documents, transcripts and surveys it holds (null for a respondent)."
+    )
 
 
 class NewProject(BaseModel):
