@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from collabmap.classify import classify
@@ -141,9 +142,16 @@ def get_coder(session: Session, name: str, *, kind: str = "person") -> Coder:
         raise InvalidInput("a coder's name must have 1 to 200 characters")
     coder = session.scalar(select(Coder).where(Coder.name == name))
     if coder is None:
-        coder = Coder(guid=new_guid(), name=name, kind=kind)
-        session.add(coder)
-        session.flush()
+        try:
+            with session.begin_nested():  # a savepoint: losing the race below undoes only this
+                coder = Coder(guid=new_guid(), name=name, kind=kind)
+                session.add(coder)
+        except IntegrityError:
+            # another transaction created the same coder at the same moment (a person's first
+            # two codings at once, on PostgreSQL): theirs is committed now, so use it
+            coder = session.scalar(select(Coder).where(Coder.name == name))
+            if coder is None:
+                raise
     return coder
 
 
