@@ -21,7 +21,7 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
 # The web application's styles and scripts, from the npm registry (package-lock.json).
 bash scripts/build-assets.sh
-# Train the text models once now (a few seconds each) so the first `collabmap analyse` starts
+# Train the text models once now (up to half a minute each) so the first `collabmap analyse` starts
 # at full speed; they are kept in the user's cache folder (see docs/analysis.md).
-.venv/bin/python -c "from collabmap.analyse import TASKS, classifier; [classifier(t) for t in TASKS]" \
+.venv/bin/python -c "from collabmap.analyse import CODES, TASKS, classifier; [classifier(t) for t in (*TASKS, CODES)]" \
     || echo "note: the text models will be trained on first use" >&2

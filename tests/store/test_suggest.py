@@ -45,6 +45,29 @@ def test_suggestions_are_machine_codings_waiting_for_review(project: Store) -> N
     assert "Activities/Citizen self-help" in codes
 
 
+def test_each_sentence_gets_the_code_of_what_it_describes(project: Store) -> None:
+    # one model weighs activity and rationale codes against each other: a sentence about a
+    # lease is an activity, never a confident rationale, and the reason-giving one a rationale
+    suggest(project, "Study", min_confidence=0.5)
+    by_start = {s.text[:20]: s.code for s in list_codings(project, "Study", status="suggested")}
+    assert by_start["The library was tran"] == "Activities/Community self-organization"
+    assert by_start["Residents were sent "] == "Activities/Consultation only"
+    assert by_start["We work together bec"].startswith("Rationales for collaboration/Share")
+
+
+def test_a_sentence_that_is_neither_activity_nor_rationale_gets_no_code(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "minutes.txt"
+    path.write_text(
+        "The partnership board meets every quarter and is chaired by the council's chief "
+        "executive. Its members are the NHS trust, the police and the fire service."
+    )
+    create_project(store, "Minutes")
+    import_files(store, "Minutes", [path])
+    assert suggest(store, "Minutes").suggested == 0
+
+
 def test_coded_segments_are_left_alone_and_decisions_teach_it(project: Store) -> None:
     apply_code(
         project,

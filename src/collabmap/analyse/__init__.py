@@ -7,11 +7,20 @@ are trained on examples written for training (``data/training``) and the framewo
 """
 
 from collabmap.analyse._service import analyse, classifier, train
-from collabmap.analyse._training import TASKS, Example, task_labels, training_examples
+from collabmap.analyse._training import (
+    CODES,
+    NOT_A_CODE,
+    TASKS,
+    Example,
+    task_labels,
+    training_examples,
+)
 from collabmap.analyse.evaluate import Evaluation, evaluate_predictions
 from collabmap.analyse.model import Answer, PassageClassifier
 
 __all__ = [
+    "CODES",
+    "NOT_A_CODE",
     "TASKS",
     "Answer",
     "Evaluation",

@@ -47,7 +47,10 @@ class CueGroup:
 
 @cache
 def cue_groups(task: str) -> tuple[CueGroup, ...]:
-    """The cue groups of a task, compiled once, from the package's ``cues.yaml``."""
+    """The cue groups of a task, compiled once, from the package's ``cues.yaml`` (for the
+    codes task, the activity and the rationale groups together)."""
+    if task == "codes":
+        return cue_groups("activity") + cue_groups("rationale")
     text = (resources.files("collabmap.analyse") / "data" / "cues.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     groups = data["tasks"].get(task, {})

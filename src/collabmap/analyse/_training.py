@@ -15,9 +15,31 @@ from importlib.resources.abc import Traversable
 from collabmap.errors import InvalidFramework, Issue
 from collabmap.framework import Framework, default_framework
 
-__all__ = ["TASKS", "Example", "task_labels", "training_examples", "training_files"]
+__all__ = [
+    "CODES",
+    "NOT_A_CODE",
+    "TASKS",
+    "Example",
+    "task_labels",
+    "training_examples",
+    "training_files",
+]
 
 TASKS = ("activity", "partnership", "rationale")
+
+CODES = "codes"
+"""The task behind code suggestions: one model over every activity and rationale label
+(``activity:co_design``, ``rationale:share_responsibility`` …) plus :data:`NOT_A_CODE`.
+
+Why one model and not the activity and rationale models side by side: each of those answers
+"which label, given that this is an activity (or a rationale)?", so their scores cannot be
+compared, and a sentence about a lease read by the rationale model still got a confident
+rationale. One model scores every code against every other, and against neither."""
+
+NOT_A_CODE = "none"
+"""The codes model's label for text that is neither an activity nor a rationale: it learns it
+from the partnership examples, which describe how partnerships are organised."""
+_CODE_TASKS = ("activity", "rationale")
 
 
 @dataclass(frozen=True)
@@ -36,11 +58,22 @@ def task_labels(task: str, framework: Framework | None = None) -> tuple[str, ...
         return tuple(s.id for s in fw.structures)
     if task == "rationale":
         return tuple(r.id for r in fw.rationales if r.kind == "collaboration")
+    if task == CODES:
+        coded = (f"{t}:{label}" for t in _CODE_TASKS for label in task_labels(t, fw))
+        return (*coded, NOT_A_CODE)
     raise ValueError(task)
 
 
 def training_examples(task: str) -> list[Example]:
-    """The shipped training examples of a task."""
+    """The shipped training examples of a task (for :data:`CODES`, the activity and rationale
+    examples under their codes and the partnership examples as :data:`NOT_A_CODE`)."""
+    if task == CODES:
+        coded = [
+            Example(e.text, f"{t}:{e.label}", e.weight)
+            for t in _CODE_TASKS
+            for e in training_examples(t)
+        ]
+        return coded + [Example(e.text, NOT_A_CODE) for e in training_examples("partnership")]
     labels = set(task_labels(task))
     examples = []
     for path in training_files(task):
@@ -50,6 +83,8 @@ def training_examples(task: str) -> list[Example]:
 
 def training_files(task: str) -> list[Traversable]:
     """The task's example files: ``<task>.jsonl`` and any ``<task>_*.jsonl`` beside it."""
+    if task == CODES:
+        return [f for t in (*_CODE_TASKS, "partnership") for f in training_files(t)]
     folder = resources.files("collabmap.analyse") / "data" / "training"
     return sorted(
         (

@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted  # type: ignore[import-unty
 
 from collabmap.analyse._embedding import PassageEmbedding
 from collabmap.analyse._features import CueFeatures, cue_groups, split_sentences
-from collabmap.analyse._training import TASKS
+from collabmap.analyse._training import CODES, TASKS
 from collabmap.errors import InvalidInput
 
 __all__ = ["Answer", "PassageClassifier"]
@@ -95,7 +95,8 @@ class PassageClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
 
     Parameters
     ----------
-    task : the task, which chooses the cue groups.
+    task : the task (``activity``, ``partnership``, ``rationale``, or ``codes`` for code
+        suggestions), which chooses the cue groups.
     C : inverse regularisation strength of the logistic regression.
     calibration_folds : folds for fitting the calibration temperature (at most the smallest
         class).
@@ -116,8 +117,10 @@ class PassageClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
         self.meaning_weight = meaning_weight
 
     def _validate_params(self) -> None:
-        if self.task not in TASKS:
-            raise InvalidInput(f"task must be one of {', '.join(TASKS)}; got {self.task!r}")
+        if self.task not in (*TASKS, CODES):
+            raise InvalidInput(
+                f"task must be one of {', '.join((*TASKS, CODES))}; got {self.task!r}"
+            )
         if not self.C > 0:
             raise InvalidInput(f"C must be a positive number; got {self.C!r}")
         if int(self.calibration_folds) < 2:

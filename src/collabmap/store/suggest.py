@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collabmap.analyse import Example, PassageClassifier, classifier, train
+from collabmap.analyse import CODES, Example, classifier, task_labels, train
 from collabmap.errors import InvalidInput
 from collabmap.evidence.model import SEGMENT_KINDS
 from collabmap.store._bulk import bulk_insert
@@ -112,17 +112,24 @@ def suggest(
     concept_of = {code_id: concept for concept, code_id in codes.items()}
     if stage is not None:
         stage("learning")
-    models: dict[str, PassageClassifier] = {}
-    for task in tasks:
-        extra = [
-            Example(texts[source_id][start:end], concept.split(":", 1)[1], _ACCEPTED_WEIGHT)
-            for source_id, code_id, start, end, status in codings
-            if status == "accepted"
-            and (concept := concept_of.get(code_id) or "").startswith(f"{task}:")
-        ]
-        report.learned_from += len(extra)
-        # nothing learnt yet: the shipped model (cached); else retrain with the team's codings
-        models[task] = train(task, extra) if extra else classifier(task)
+    # one model scores every activity and rationale code against every other and against
+    # "neither" (see analyse.CODES); accepted codings teach it the team's judgement
+    known = set(task_labels(CODES))  # the co-creation rationales are not the model's labels
+    extra = [
+        Example(texts[source_id][start:end], concept, _ACCEPTED_WEIGHT)
+        for source_id, code_id, start, end, status in codings
+        if status == "accepted" and (concept := concept_of.get(code_id) or "") in known
+    ]
+    report.learned_from = len(extra)
+    # nothing learnt yet: the shipped model (cached); else retrain with the team's codings
+    model = train(CODES, extra) if extra else classifier(CODES)
+    wanted = {
+        str(label)
+        for label in model.classes_
+        if str(label).split(":", 1)[0] in tasks
+        and not str(label).endswith(":other")  # "some other reason" is no code to suggest
+        and str(label) in codes
+    }
     uncoded = _uncoded(segments, codings)
     report.segments = len(uncoded)
     if stage is not None:
@@ -131,19 +138,14 @@ def suggest(
     for offset in range(0, len(uncoded), _BATCH):
         batch = uncoded[offset : offset + _BATCH]
         passages = [texts[source_id][start:end] for _, source_id, start, end in batch]
-        best: list[tuple[float, str] | None] = [None] * len(batch)
-        for task, model in models.items():
-            for index, answer in enumerate(model.answer(passages, evidence=False)):
-                score = answer.scores[answer.label]
-                concept = f"{task}:{answer.label}"
-                if answer.label == "other" or concept not in codes or score < min_confidence:
-                    continue
-                current = best[index]
-                if current is None or score > current[0]:
-                    best[index] = (score, concept)
-        for (seg_id, source_id, start, end), choice in zip(batch, best, strict=True):
-            if choice is not None:
-                chosen.append((seg_id, source_id, start, end, codes[choice[1]], choice[0]))
+        for (seg_id, source_id, start, end), answer in zip(
+            batch, model.answer(passages, evidence=False), strict=True
+        ):
+            # only the model's own answer: a segment that reads as neither an activity nor a
+            # rationale ("none"), or as a code not asked for, gets no suggestion
+            score = answer.scores[answer.label]
+            if answer.label in wanted and score >= min_confidence:
+                chosen.append((seg_id, source_id, start, end, codes[answer.label], score))
         if progress is not None:
             progress(min(offset + _BATCH, len(uncoded)), len(uncoded))
     if stage is not None:
