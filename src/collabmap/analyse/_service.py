@@ -60,7 +60,8 @@ def _cache_folder() -> Path | None:
 
 def _digest(task: str) -> str:
     data = resources.files("collabmap.analyse") / "data"
-    digest = hashlib.sha256(f"{__version__} {sklearn.__version__} {task}".encode())
+    settings = sorted(_SETTINGS.get(task, {}).items())
+    digest = hashlib.sha256(f"{__version__} {sklearn.__version__} {task} {settings}".encode())
     for path in training_files(task):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
