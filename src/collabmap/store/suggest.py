@@ -68,7 +68,7 @@ def suggest(
     named ``sources``; what the project's people decided is learnt from all of them).
 
     ``stage`` hears each step as it starts (``learning``, ``reading``, ``storing``), because
-    learning from decisions retrains the models and takes minutes, not seconds. With ``actor``
+    learning from decisions retrains the codes model and takes half a minute or more. With ``actor``
     the run is written to the audit log with the suggestions it stored."""
     if unit not in SEGMENT_KINDS:
         raise InvalidInput(f"unit must be sentence, paragraph or speaker_turn; got {unit!r}")

@@ -1,7 +1,7 @@
 """ "Suggest codes for this source" as a background job with progress.
 
-Learning from a project's decisions retrains the text models, which takes minutes on a small
-machine (measured: about 80 s a task on 2 cores), so a request only starts the run and
+Learning from a project's decisions retrains the codes model, which takes half a minute or more
+on a small machine (measured: 32 s on 2 cores, quiet), so a request only starts the run and
 answers at once; pages and the API then ask how it is going. One run per source at a time.
 
 A run is a job of the application's :class:`~collabmap.web._jobs.JobRunner`: it runs in a child
@@ -28,7 +28,7 @@ __all__ = ["SuggestionRun", "current_run", "start_run"]
 
 _STAGES = {
     "starting": "Starting",
-    "learning": "Learning from the project’s decisions (this can take a few minutes)",
+    "learning": "Learning from the project’s decisions (this can take a minute or so)",
     "reading": "Reading the source",
     "storing": "Storing the suggestions",
     "done": "Finished",

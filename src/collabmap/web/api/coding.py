@@ -409,7 +409,7 @@ def _run(request: Request, who: Member, source: str) -> RunOut:
 def start_suggestions(
     request: Request, who: ProjectMember, changer: Changing, source: KnownSource
 ) -> RunOut:
-    """Learning from the project's decisions retrains the models, which can take minutes:
+    """Learning from the project's decisions retrains the model, which can take a minute:
     the run goes on in the background; ask ``GET …/suggestion-runs/latest`` how it goes."""
     who.require("code")
     return RunOut(**start_run(request.app, who, source).to_dict())
