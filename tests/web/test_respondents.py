@@ -232,6 +232,8 @@ def test_a_respondent_sees_their_project_named_but_not_its_contents(project: Sto
     assert listed["partnerships"] is None and listed["sources"] is None
     page = client.get("/")
     assert "Riverside" in page.text and "not shown to respondents" in page.text
+    assert "Start a project" not in page.text  # they could not: see the access matrix
     olga = _sign_in(project, "olga")
     (own,) = olga.client.get("/api/projects").json()
     assert own["partnerships"] > 0 and own["sources"] == 0
+    assert "Start a project" in olga.client.get("/").text
