@@ -182,6 +182,13 @@ def demo(
             store.close()
 
 
+def _read_password(prompt: str, from_stdin: bool) -> str:
+    """A password from one line of standard input (for scripts), else asked for twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
 @user_app.command("create")
 def user_create(
     ctx: typer.Context,
@@ -200,10 +207,7 @@ def user_create(
     """Create a local account (asks for the password twice unless --password-stdin)."""
     from collabmap.store.accounts import add_member, create_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password("Password", password_stdin)
     actor = cli_actor()
     with store_for(ctx, create=True) as store:
         account = create_user(store, name, password, display_name=display_name, actor=actor)
@@ -224,10 +228,7 @@ def user_password(
     """Set a user's password (for someone who forgot theirs): they are signed out everywhere."""
     from collabmap.store.accounts import set_password
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _read_password("New password", password_stdin)
     with store_for(ctx) as store:
         set_password(store, name, password, actor=cli_actor())
     typer.echo(f"Set a new password for {name.strip().lower()!r}; their sessions have ended.")

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from collabmap.classify import Classification, classify
 from collabmap.classify._results import INSUFFICIENT
-from collabmap.errors import CollabmapError
+from collabmap.errors import CollabmapError, InvalidInput, UnknownName
 from collabmap.framework import default_framework
 from collabmap.profile import Profile, parse_profile
 from collabmap.store import Store
@@ -116,6 +116,30 @@ _cache = _ClassificationCache()
 _revisions: dict[str, dict[int, int]] = {}
 """Per store URL and project: the (id → revision) pairs last classified, so that the profiles
 of partnerships unchanged since are not read at all."""
+
+
+MAX_NAME = 500
+"""The longest partnership name a form or request may give."""
+
+
+def named_partnership(store: Store, project_name: str, partnership: str | None) -> str | None:
+    """The partnership a request names (``None`` for none), checked to exist in the project:
+    ``InvalidInput`` if the name is too long, ``UnknownName`` (worded for the browser) if the
+    project has no such partnership."""
+    name = (partnership or "").strip() or None
+    if name is None:
+        return None
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"a partnership name is at most {MAX_NAME} characters")
+    with store.reading() as session:
+        project = get_project(session, project_name)
+        try:
+            find_partnership(session, project, name)
+        except UnknownName as exc:  # named for the browser, not the command line
+            raise UnknownName(
+                "partnership", name, exc.known, listing="the project's page lists them"
+            ) from None
+    return name
 
 
 def user_projects(store: Store, user_id: int) -> list[ProjectCard]:

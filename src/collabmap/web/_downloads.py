@@ -25,10 +25,10 @@ from typing import Any, Literal, get_args
 from fastapi import FastAPI, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from collabmap.errors import InvalidInput, UnknownName
+from collabmap.errors import InvalidInput
 from collabmap.store.exchange import FORMATS as PROJECT_FORMATS
-from collabmap.store.projects import find_partnership, get_project
 from collabmap.web._context import Member
+from collabmap.web._data import named_partnership
 from collabmap.web._jobs import Job, JobRunner
 from collabmap.web._reports import jobs
 
@@ -65,7 +65,6 @@ MEDIA_TYPES = {
 
 MAX_FILES = 50
 """Files in one upload: enough for a batch of interviews, few enough to list on one page."""
-MAX_NAME = 500
 _NAME_KEEP = frozenset(" -_.,()+&'")
 _STEM_LIMIT = 150
 
@@ -164,18 +163,7 @@ def check_upload(
         raise InvalidInput("choose one or more files to upload")
     if len(chosen) > MAX_FILES:
         raise InvalidInput(f"upload at most {MAX_FILES} files at a time; you chose {len(chosen)}")
-    name = (partnership or "").strip() or None
-    if name is not None:
-        if len(name) > MAX_NAME:
-            raise InvalidInput(f"a partnership name is at most {MAX_NAME} characters")
-        with who.store.reading() as session:
-            project = get_project(session, who.project)
-            try:
-                find_partnership(session, project, name)
-            except UnknownName as exc:
-                raise UnknownName(
-                    "partnership", name, exc.known, listing="the project's page lists them"
-                ) from None
+    name = named_partnership(who.store, who.project, partnership)
     column = (text_column or "").strip() or None
     if column is not None and len(column) > 200:
         raise InvalidInput("a column name is at most 200 characters")

@@ -14,10 +14,11 @@ from typing import Any, Literal, get_args
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from collabmap.errors import InvalidInput, UnknownName
+from collabmap.errors import InvalidInput
 from collabmap.store.models import Partnership
-from collabmap.store.projects import find_partnership, get_project
+from collabmap.store.projects import get_project
 from collabmap.web._context import Member
+from collabmap.web._data import named_partnership
 from collabmap.web._jobs import Job, JobRunner
 
 __all__ = ["FORMATS", "ReportFormat", "ReportRequest", "job_view", "jobs", "start_report"]
@@ -31,7 +32,6 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "md": "text/markdown; charset=utf-8",
 }
-MAX_NAME = 500
 
 _runner_lock = threading.Lock()
 
@@ -76,19 +76,7 @@ def check_request(who: Member, format: str, partnership: str | None) -> ReportRe
         raise InvalidInput(
             f"a report is a web page (html), PDF (pdf) or Markdown (md), not {format[:20]!r}"
         )
-    name = (partnership or "").strip() or None
-    if name is not None:
-        if len(name) > MAX_NAME:
-            raise InvalidInput(f"a partnership name is at most {MAX_NAME} characters")
-        with who.store.reading() as session:
-            project = get_project(session, who.project)
-            try:
-                find_partnership(session, project, name)
-            except UnknownName as exc:  # named for the browser, not the command line
-                raise UnknownName(
-                    "partnership", name, exc.known, listing="the project's page lists them"
-                ) from None
-    return ReportRequest(format, name)  # type: ignore[arg-type]
+    return ReportRequest(format, named_partnership(who.store, who.project, partnership))  # type: ignore[arg-type]
 
 
 def _filename(project: str, request: ReportRequest) -> str:

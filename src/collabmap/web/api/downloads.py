@@ -17,8 +17,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from collabmap.store.exchange import ExportFormat
+from collabmap.web._data import MAX_NAME
 from collabmap.web._downloads import (
-    MAX_NAME,
     check_upload,
     save_uploads,
     start_import,

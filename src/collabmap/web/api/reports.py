@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
 from collabmap.web._context import Visitor, visitor
+from collabmap.web._data import MAX_NAME
 from collabmap.web._reports import (
-    MAX_NAME,
     ReportFormat,
     check_request,
     job_view,
