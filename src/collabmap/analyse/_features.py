@@ -19,6 +19,8 @@ import yaml
 from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.base import BaseEstimator, TransformerMixin  # type: ignore[import-untyped]
 
+from collabmap.analyse._training import CODES
+
 __all__ = ["CueFeatures", "CueGroup", "cue_groups", "split_sentences"]
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -49,7 +51,7 @@ class CueGroup:
 def cue_groups(task: str) -> tuple[CueGroup, ...]:
     """The cue groups of a task, compiled once, from the package's ``cues.yaml`` (for the
     codes task, the activity and the rationale groups together)."""
-    if task == "codes":
+    if task == CODES:
         return cue_groups("activity") + cue_groups("rationale")
     text = (resources.files("collabmap.analyse") / "data" / "cues.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
